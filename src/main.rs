@@ -1,0 +1,127 @@
+//! Command-line parsing and dispatch. Every command lives in the library; this file turns
+//! flags into calls, prints the whole cause chain of an error once, and maps it to an exit
+//! code from [`evident::exit`].
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use evident::aws::AwsSettings;
+use evident::exit;
+
+#[derive(Parser)]
+#[command(name = "evident", version, about = "Answer cyber-insurance and SOC 2 questionnaires \
+    with read-only evidence from AWS")]
+struct Cli {
+    /// More diagnostics on stderr (-v: decisions, -vv: every call).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Gather a snapshot of evidence from AWS (read-only calls only).
+    Collect(CollectArgs),
+    /// Answer questionnaires from a snapshot: answers.json, answers.xlsx, report.pdf, report.html.
+    Report(ReportArgs),
+    /// Check a snapshot or a report directory against its recorded SHA-256 hashes.
+    Verify {
+        /// A snapshot directory (manifest.json) or a report directory (manifest.sha256).
+        dir: PathBuf,
+    },
+    /// List the bundled questionnaires and their questions.
+    Questionnaires,
+    /// List the probes this build knows.
+    Probes,
+}
+
+#[derive(Args)]
+struct CollectArgs {
+    /// Directory to write the snapshot into (replaced when it exists).
+    #[arg(long)]
+    out: PathBuf,
+    #[command(flatten)]
+    aws: AwsSettings,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// The snapshot directory written by `evident collect`.
+    #[arg(long)]
+    snapshot: PathBuf,
+    /// Questionnaire files (YAML); repeat or list several.
+    #[arg(long, num_args = 1.., required = true)]
+    questionnaire: Vec<PathBuf>,
+    /// Human answers for questions no API can show.
+    #[arg(long)]
+    attestations: Option<PathBuf>,
+    /// Directory for the outputs (created; replaced when it exists).
+    #[arg(long)]
+    out: PathBuf,
+    /// Templates directory overriding the built-in ones (report.typ.tera, report.html.tera).
+    #[arg(long)]
+    templates: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {}", evident::report::error_chain(&err));
+            ExitCode::from(evident::report::exit_code(&err))
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Collect(args) => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(evident::aws::collect_to(&args.aws, &args.out))?;
+            Ok(exit::OK)
+        }
+        Command::Report(args) => {
+            let request = evident::report::ReportRequest {
+                snapshot: args.snapshot,
+                questionnaires: args.questionnaire,
+                attestations: args.attestations,
+                out: args.out,
+                templates: args.templates,
+            };
+            evident::report::run(&request)?;
+            Ok(exit::OK)
+        }
+        Command::Verify { dir } => evident::report::verify(&dir),
+        Command::Questionnaires => {
+            evident::questionnaire::print_bundled(&mut std::io::stdout())?;
+            Ok(exit::OK)
+        }
+        Command::Probes => {
+            for p in evident::probes::catalog() {
+                println!("{:<32} {}", p.id, p.title);
+            }
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// Our diagnostics at warn by default, more with -v; dependencies stay quiet unless RUST_LOG
+/// says otherwise.
+fn init_logging(verbose: u8) {
+    let ours = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| format!("error,evident={ours}"));
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

@@ -1,0 +1,194 @@
+//! Probes: pure functions from a snapshot to an [`Outcome`] with the facts behind it.
+//!
+//! Each concern has its own file; [`catalog`] lists every probe by its stable id. Ids are
+//! referenced from questionnaires and keyed on by history, so renaming one is a breaking
+//! change (a test snapshots the list).
+//!
+//! The one rule every probe keeps: missing evidence is `unknown`. A probe that cannot see a
+//! fact it needs says so and names the call that failed; it never reads "no record" as
+//! "nothing there".
+
+use serde::{Deserialize, Serialize};
+
+use crate::snapshot::{Provenance, Snapshot};
+
+pub mod identity;
+pub mod org;
+pub mod trail;
+
+/// The result class of a probe. See DESIGN.md for the exact meaning of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Partial,
+    Unknown,
+    NotApplicable,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Partial => "partial",
+            Status::Unknown => "unknown",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One fact an outcome rests on: a sentence a reader can check, and the call it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    pub statement: String,
+    /// The API call that showed it; `None` only for facts derived from several calls, which
+    /// are then listed as facts of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Provenance>,
+    /// Where in the snapshot the record lives (`accounts.json`, `cloudtrail.json`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+impl Fact {
+    pub fn new(statement: impl Into<String>, source: &Provenance, file: &str) -> Self {
+        Fact { statement: statement.into(), source: Some(source.clone()), file: Some(file.into()) }
+    }
+
+    /// A conclusion drawn from other facts, or a fact about the collection itself.
+    pub fn derived(statement: impl Into<String>) -> Self {
+        Fact { statement: statement.into(), source: None, file: None }
+    }
+}
+
+/// What a probe found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub probe: String,
+    pub status: Status,
+    /// One line a broker can read out loud.
+    pub summary: String,
+    pub facts: Vec<Fact>,
+    /// Accounts the outcome concerns (those failing, for `fail` and `partial`).
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    /// What to do, for `fail`, `partial` and `unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+    /// A count, for probes that answer "how many" questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+impl Outcome {
+    pub fn new(probe: &str, status: Status, summary: impl Into<String>) -> Self {
+        Outcome {
+            probe: probe.to_string(),
+            status,
+            summary: summary.into(),
+            facts: Vec::new(),
+            accounts: Vec::new(),
+            regions: Vec::new(),
+            remediation: None,
+            value: None,
+        }
+    }
+
+    pub fn with_facts(mut self, facts: Vec<Fact>) -> Self {
+        self.facts = facts;
+        self
+    }
+
+    pub fn with_accounts(mut self, mut accounts: Vec<String>) -> Self {
+        accounts.sort();
+        accounts.dedup();
+        self.accounts = accounts;
+        self
+    }
+
+    pub fn with_regions(mut self, mut regions: Vec<String>) -> Self {
+        regions.sort();
+        regions.dedup();
+        self.regions = regions;
+        self
+    }
+
+    pub fn with_remediation(mut self, remediation: impl Into<String>) -> Self {
+        self.remediation = Some(remediation.into());
+        self
+    }
+
+    pub fn with_value(mut self, value: f64) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
+/// A probe in the catalog.
+pub struct Probe {
+    /// Stable id, `<concern>.<check>` in kebab case.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub run: fn(&Snapshot) -> Outcome,
+}
+
+/// Every probe this build knows, in a stable order.
+pub fn catalog() -> &'static [Probe] {
+    &CATALOG
+}
+
+static CATALOG: [Probe; 6] = [
+    Probe {
+        id: org::SEPARATE_ENVIRONMENTS,
+        title: "Production, staging and development run in separate accounts",
+        run: org::separate_environments,
+    },
+    Probe {
+        id: org::SCP_AT_OU,
+        title: "Service control policies reach every member account through its OU path",
+        run: org::scp_at_ou,
+    },
+    Probe {
+        id: trail::AUDIT_ACCOUNT,
+        title: "CloudTrail logs land in a dedicated audit account",
+        run: trail::audit_account,
+    },
+    Probe {
+        id: identity::IDENTITY_CENTER,
+        title: "Access goes through IAM Identity Center, not IAM users",
+        run: identity::identity_center,
+    },
+    Probe {
+        id: identity::ADMIN_SPRAWL,
+        title: "Principals with full administrative access, and how many are inactive",
+        run: identity::admin_sprawl,
+    },
+    Probe { id: identity::ROOT_MFA, title: "Root user MFA in every account", run: identity::root_mfa },
+];
+
+/// Finds a probe by id.
+pub fn find(id: &str) -> Option<&'static Probe> {
+    catalog().iter().find(|p| p.id == id)
+}
+
+/// The catalog id closest to `id`, for "did you mean" messages.
+pub fn closest(id: &str) -> Option<&'static str> {
+    catalog()
+        .iter()
+        .map(|p| (strsim::jaro_winkler(id, p.id), p.id))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id)
+}
+
+/// Runs every probe of the catalog.
+pub fn run_all(snapshot: &Snapshot) -> Vec<Outcome> {
+    catalog().iter().map(|p| (p.run)(snapshot)).collect()
+}

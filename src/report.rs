@@ -1,0 +1,183 @@
+//! The `report` and `verify` commands: load a snapshot and questionnaires, run the probes,
+//! answer, and write every output into a directory that appears whole or not at all.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::Utc;
+
+use crate::answers::{Answers, SnapshotRef, FORMAT};
+use crate::exit;
+use crate::questionnaire::{self, Attestations};
+use crate::render::{self, ReportContext, Templates};
+use crate::snapshot::{self, sha256_hex, LoadedSnapshot, SnapshotError};
+
+/// The file in a report directory that lists the SHA-256 of every other file, in the format
+/// `sha256sum -c` reads.
+pub const REPORT_MANIFEST: &str = "manifest.sha256";
+
+pub struct ReportRequest {
+    pub snapshot: PathBuf,
+    pub questionnaires: Vec<PathBuf>,
+    pub attestations: Option<PathBuf>,
+    pub out: PathBuf,
+    pub templates: Option<PathBuf>,
+}
+
+/// Runs the whole offline pipeline for one report directory.
+pub fn run(request: &ReportRequest) -> anyhow::Result<()> {
+    let loaded = snapshot::load(&request.snapshot)?;
+    let questionnaires = request
+        .questionnaires
+        .iter()
+        .map(|p| questionnaire::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let attestations = match &request.attestations {
+        Some(path) => questionnaire::load_attestations(path)?,
+        None => Attestations::default(),
+    };
+    let templates = Templates::load(request.templates.as_deref())?;
+
+    let answers = build_answers(&loaded, &questionnaires, &attestations);
+    let context = ReportContext::new(answers, &loaded);
+    write_outputs(&context, &templates, &request.out)?;
+    eprintln!("wrote {}", request.out.display());
+    Ok(())
+}
+
+/// Runs the probes once and answers every questionnaire from the same outcomes.
+pub fn build_answers(
+    loaded: &LoadedSnapshot,
+    questionnaires: &[questionnaire::Questionnaire],
+    attestations: &Attestations,
+) -> Answers {
+    let outcomes = crate::probes::run_all(&loaded.snapshot);
+    let today = Utc::now().date_naive();
+    Answers {
+        format: FORMAT.to_string(),
+        generated_at: Utc::now(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        snapshot: SnapshotRef {
+            path: loaded.path.display().to_string(),
+            manifest_sha256: loaded.manifest_sha256.clone(),
+            collected_at: loaded.snapshot.manifest.finished_at,
+        },
+        questionnaires: questionnaires
+            .iter()
+            .map(|q| questionnaire::answer(q, &outcomes, attestations, today))
+            .collect(),
+    }
+}
+
+/// Writes answers.json, answers.xlsx, report.pdf, report.html and manifest.sha256 into a
+/// staging directory next to `out`, then moves it into place.
+fn write_outputs(ctx: &ReportContext, templates: &Templates, out: &Path) -> anyhow::Result<()> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".evident-report-")
+        .tempdir_in(parent)
+        .with_context(|| format!("creating a staging directory in {}", parent.display()))?;
+    let dir = staging.path();
+
+    let json = serde_json::to_vec_pretty(&ctx.answers)?;
+    fs::write(dir.join("answers.json"), json).context("writing answers.json")?;
+    render::write_xlsx(ctx, &dir.join("answers.xlsx")).context("writing answers.xlsx")?;
+    render::write_pdf(ctx, templates, &dir.join("report.pdf")).context("writing report.pdf")?;
+    render::write_html(ctx, templates, &dir.join("report.html")).context("writing report.html")?;
+    write_report_manifest(dir)?;
+
+    snapshot::replace_dir(staging, out)?;
+    Ok(())
+}
+
+fn write_report_manifest(dir: &Path) -> anyhow::Result<()> {
+    let mut names: Vec<String> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != REPORT_MANIFEST)
+        .collect();
+    names.sort();
+    let mut text = String::new();
+    for name in names {
+        let bytes = fs::read(dir.join(&name))?;
+        text.push_str(&format!("{}  {}\n", sha256_hex(&bytes), name));
+    }
+    fs::write(dir.join(REPORT_MANIFEST), text).context("writing manifest.sha256")?;
+    Ok(())
+}
+
+/// `evident verify DIR`: a snapshot (manifest.json) or a report directory (manifest.sha256).
+/// Prints each changed or missing file and returns exit code 1 when there is any.
+pub fn verify(dir: &Path) -> anyhow::Result<u8> {
+    let problems: Vec<String> = if dir.join(snapshot::MANIFEST_FILE).is_file() {
+        snapshot::verify(dir)?.iter().map(|e| e.to_string()).collect()
+    } else if dir.join(REPORT_MANIFEST).is_file() {
+        verify_report_dir(dir)?
+    } else {
+        return Err(SnapshotError::NotASnapshot { path: dir.to_path_buf() }.into());
+    };
+    if problems.is_empty() {
+        println!("{}: all files match their recorded SHA-256", dir.display());
+        return Ok(exit::OK);
+    }
+    for p in &problems {
+        println!("changed: {p}");
+    }
+    Ok(exit::FAILED)
+}
+
+fn verify_report_dir(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let manifest_path = dir.join(REPORT_MANIFEST);
+    let text = fs::read_to_string(&manifest_path)
+        .with_context(|| format!("reading {}", manifest_path.display()))?;
+    let mut problems = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let Some((hash, name)) = line.split_once("  ") else {
+            anyhow::bail!(
+                "{}:{}: expected `<sha256>  <file>`",
+                manifest_path.display(),
+                index + 1
+            );
+        };
+        let path = dir.join(name);
+        match fs::read(&path) {
+            Ok(bytes) if sha256_hex(&bytes) == hash => {}
+            Ok(_) => problems.push(format!("{}: SHA-256 does not match", path.display())),
+            Err(_) => problems.push(format!("{}: missing", path.display())),
+        }
+    }
+    Ok(problems)
+}
+
+/// The error and every cause under it, on one line, each said once.
+pub fn error_chain(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+/// Bad input (a file the user gave us) is exit 2; everything else that stops a run is 1.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<SnapshotError>() {
+            return match e {
+                SnapshotError::Write { .. } => exit::FAILED,
+                _ => exit::BAD_INPUT,
+            };
+        }
+        if cause.downcast_ref::<questionnaire::LoadError>().is_some()
+            || cause.downcast_ref::<render::TemplateError>().is_some()
+            || cause.downcast_ref::<crate::aws::UsageError>().is_some()
+        {
+            return exit::BAD_INPUT;
+        }
+    }
+    exit::FAILED
+}
