@@ -1,0 +1,883 @@
+#!/usr/bin/env python3
+"""Seed a moto server with one of evident's scenario organizations.
+
+Usage:
+    python3 tests/seed_moto.py --endpoint http://127.0.0.1:PORT --scenario NAME
+
+The moto server must be fresh (nothing seeded yet) and started with
+MOTO_IAM_LOAD_MANAGED_POLICIES=true, or AWS managed policies such as
+AdministratorAccess cannot be attached.
+
+Scenarios (their expected questionnaire answers are written by hand in
+tests/scenarios.rs, never derived from this script):
+
+  single-account  no organization: 40 IAM users (30 administrators), one
+                  role allowing * on *, a single-region trail without log
+                  file validation, logging to a bucket in the same account.
+  landing-zone    an organization with Security / Production /
+                  Non-production OUs, SCPs protecting the audit trail, an
+                  organization trail delivering to an object-locked bucket in
+                  log-archive, Identity Center for every account, no IAM
+                  users, one BreakGlass role in prod.
+  mid-migration   the old account became the management account and still
+                  holds 12 IAM users; SCPs only on Sandbox; the organization
+                  trail delivers to a bucket in the management account;
+                  Identity Center covers audit and prod only.
+
+Prints one JSON object on stdout:
+
+    {"scenario": NAME, "management_account": ID,
+     "accounts": {"master": ID, "audit": ID, ...},
+     "expected": {...what was created, counted...},
+     "moto_notes": ["what moto could not do", ...]}
+
+`accounts` maps every account in scope by name, the management (or
+standalone) account included under moto's fixed name `master`: member
+account ids change on every moto run, so tests map names to ids through it.
+Diagnostics go to stderr. Every call goes to the given loopback endpoint with
+dummy credentials; the script refuses any other address.
+
+Before printing, the script reads back what it built with boto3 (object lock,
+bucket ownership, trail status, attachments...) and exits non-zero when the
+emulator did not keep a fact the scenario relies on.
+"""
+
+import argparse
+import ipaddress
+import json
+import os
+import sys
+from urllib.parse import urlparse
+
+REGION = "us-east-1"
+MANAGEMENT_ACCOUNT = "123456789012"  # fixed in moto
+MANAGEMENT_NAME = "master"  # moto names the management account `master`
+MEMBER_ROLE = "OrganizationAccountAccessRole"
+
+ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
+READONLY_POLICY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+SCP = "SERVICE_CONTROL_POLICY"
+
+# Credentials and configuration must never come from the machine running the
+# tests: a real profile or endpoint variable would point boto3 at real AWS.
+for var in list(os.environ):
+    if var.startswith("AWS_"):
+        del os.environ[var]
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_SESSION_TOKEN="testing",
+    AWS_DEFAULT_REGION=REGION,
+    AWS_CONFIG_FILE=os.devnull,
+    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    AWS_EC2_METADATA_DISABLED="true",
+    NO_PROXY="127.0.0.1,localhost,::1",
+    no_proxy="127.0.0.1,localhost,::1",
+)
+
+import boto3  # noqa: E402  (imported after the environment is cleaned)
+from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+BOTO_CONFIG = Config(
+    retries={"max_attempts": 2, "mode": "standard"},
+    s3={"addressing_style": "path"},  # ACCOUNT.127.0.0.1-style hosts do not resolve
+    proxies={},
+)
+
+
+def log(message):
+    print(f"seed: {message}", file=sys.stderr)
+
+
+class SeedError(Exception):
+    """The emulator did not keep a fact the scenario relies on."""
+
+
+def check(condition, message):
+    if not condition:
+        raise SeedError(message)
+
+
+def loopback_endpoint(url):
+    """Returns `url` when it names a loopback host over http(s); exits otherwise."""
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    try:
+        is_loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        is_loopback = False
+    if parsed.scheme not in ("http", "https") or not is_loopback or not parsed.port:
+        sys.exit(f"seed: refusing endpoint {url!r}: only http://127.0.0.1:PORT (loopback) is allowed")
+    return url.rstrip("/")
+
+
+class Account:
+    """Clients for one account: the default (management) credentials, or an
+    assume-role session in a member account."""
+
+    def __init__(self, endpoint, account_id, name, credentials=None):
+        self.endpoint = endpoint
+        self.id = account_id
+        self.name = name
+        self._credentials = credentials or {
+            "aws_access_key_id": "testing",
+            "aws_secret_access_key": "testing",
+            "aws_session_token": "testing",
+        }
+        self._clients = {}
+
+    def client(self, service):
+        if service not in self._clients:
+            self._clients[service] = boto3.client(
+                service,
+                endpoint_url=self.endpoint,
+                region_name=REGION,
+                config=BOTO_CONFIG,
+                **self._credentials,
+            )
+        return self._clients[service]
+
+    def assume(self, account_id, name):
+        """Enters a member account through OrganizationAccountAccessRole, as an
+        administrator would; moto maps the returned keys into that account."""
+        role = f"arn:aws:iam::{account_id}:role/{MEMBER_ROLE}"
+        creds = self.client("sts").assume_role(RoleArn=role, RoleSessionName="evident-seed")
+        creds = creds["Credentials"]
+        member = Account(
+            self.endpoint,
+            account_id,
+            name,
+            {
+                "aws_access_key_id": creds["AccessKeyId"],
+                "aws_secret_access_key": creds["SecretAccessKey"],
+                "aws_session_token": creds["SessionToken"],
+            },
+        )
+        who = member.client("sts").get_caller_identity()["Account"]
+        check(who == account_id, f"assume-role into {name} landed in {who}, not {account_id}")
+        return member
+
+
+def policy_json(statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+# ----------------------------------------------------------------------------
+# IAM
+# ----------------------------------------------------------------------------
+
+MFA_CODES = ("123456", "654321")  # moto accepts any two codes
+
+
+def create_users(account, spec):
+    """Creates IAM users from `spec`, a list of dicts with name, access (
+    "admin-direct", "admin-group" or "readonly"), key, password and mfa.
+    Group members join the group `admins`, which has AdministratorAccess."""
+    iam = account.client("iam")
+    if any(u["access"] == "admin-group" for u in spec):
+        iam.create_group(GroupName="admins")
+        iam.attach_group_policy(GroupName="admins", PolicyArn=ADMIN_POLICY)
+
+    for user in spec:
+        name = user["name"]
+        iam.create_user(UserName=name, Tags=[{"Key": "team", "Value": user["team"]}])
+        if user["access"] == "admin-direct":
+            iam.attach_user_policy(UserName=name, PolicyArn=ADMIN_POLICY)
+        elif user["access"] == "admin-group":
+            iam.add_user_to_group(GroupName="admins", UserName=name)
+        else:
+            iam.attach_user_policy(UserName=name, PolicyArn=READONLY_POLICY)
+        if user["key"]:
+            iam.create_access_key(UserName=name)  # created Active
+        if user["password"]:
+            iam.create_login_profile(UserName=name, Password="Correct-Horse-9!")
+        if user["mfa"]:
+            device = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)
+            iam.enable_mfa_device(
+                UserName=name,
+                SerialNumber=device["VirtualMFADevice"]["SerialNumber"],
+                AuthenticationCode1=MFA_CODES[0],
+                AuthenticationCode2=MFA_CODES[1],
+            )
+
+
+def verify_users(account, spec):
+    """Reads the users back and counts what each one really holds."""
+    iam = account.client("iam")
+    users = [u for page in iam.get_paginator("list_users").paginate() for u in page["Users"]]
+    check(len(users) == len(spec), f"{account.name}: {len(users)} IAM users, expected {len(spec)}")
+
+    counts = {"keys": 0, "passwords": 0, "mfa": 0, "direct": 0, "group": 0, "readonly": 0}
+    for user in spec:
+        name = user["name"]
+        keys = iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
+        counts["keys"] += any(k["Status"] == "Active" for k in keys)
+        try:
+            iam.get_login_profile(UserName=name)
+            counts["passwords"] += 1
+        except ClientError as err:
+            check(err.response["Error"]["Code"] == "NoSuchEntity", f"get_login_profile {name}: {err}")
+        counts["mfa"] += bool(iam.list_mfa_devices(UserName=name)["MFADevices"])
+        attached = {p["PolicyArn"] for p in iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]}
+        groups = {g["GroupName"] for g in iam.list_groups_for_user(UserName=name)["Groups"]}
+        counts["direct"] += ADMIN_POLICY in attached
+        counts["group"] += "admins" in groups
+        counts["readonly"] += READONLY_POLICY in attached
+
+    want = {
+        "keys": sum(u["key"] for u in spec),
+        "passwords": sum(u["password"] for u in spec),
+        "mfa": sum(u["mfa"] for u in spec),
+        "direct": sum(u["access"] == "admin-direct" for u in spec),
+        "group": sum(u["access"] == "admin-group" for u in spec),
+        "readonly": sum(u["access"] == "readonly" for u in spec),
+    }
+    check(counts == want, f"{account.name}: IAM users read back as {counts}, seeded {want}")
+    if want["group"]:
+        group_policies = iam.list_attached_group_policies(GroupName="admins")["AttachedPolicies"]
+        check(
+            [p["PolicyArn"] for p in group_policies] == [ADMIN_POLICY],
+            f"{account.name}: group admins does not hold AdministratorAccess",
+        )
+    return counts
+
+
+def user_spec(count, teams, plan):
+    """Builds `count` users; `plan(i)` (1-based) gives (access, key, password, mfa)."""
+    spec = []
+    for i in range(1, count + 1):
+        access, key, password, mfa = plan(i)
+        spec.append(
+            {
+                "name": f"{teams[i % len(teams)]}-{i:02}",
+                "team": teams[i % len(teams)],
+                "access": access,
+                "key": key,
+                "password": password,
+                "mfa": mfa,
+            }
+        )
+    return spec
+
+
+def trust_policy(principal):
+    return policy_json(
+        [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]
+    )
+
+
+# ----------------------------------------------------------------------------
+# S3 and CloudTrail
+# ----------------------------------------------------------------------------
+
+
+def cloudtrail_bucket_policy(bucket, account_ids, org_id=None):
+    """The bucket policy CloudTrail needs to deliver, as the console writes it."""
+    write_condition = {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+    resources = [f"arn:aws:s3:::{bucket}/AWSLogs/{a}/*" for a in account_ids]
+    if org_id:
+        resources.append(f"arn:aws:s3:::{bucket}/AWSLogs/{org_id}/*")
+    return policy_json(
+        [
+            {
+                "Sid": "AWSCloudTrailAclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:GetBucketAcl",
+                "Resource": f"arn:aws:s3:::{bucket}",
+            },
+            {
+                "Sid": "AWSCloudTrailWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": resources,
+                "Condition": write_condition,
+            },
+        ]
+    )
+
+
+def create_trail_bucket(account, bucket, policy, object_lock=False):
+    s3 = account.client("s3")
+    s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=object_lock)
+    s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+
+
+def verify_bucket_owner(owner, others, bucket):
+    """Bucket ownership as evident reads it: which account's ListBuckets holds it."""
+    names = {b["Name"] for b in owner.client("s3").list_buckets()["Buckets"]}
+    check(bucket in names, f"{bucket} is not in {owner.name}'s ListBuckets")
+    for other in others:
+        names = {b["Name"] for b in other.client("s3").list_buckets()["Buckets"]}
+        check(bucket not in names, f"{bucket} also shows in {other.name}'s ListBuckets")
+
+
+def create_trail(account, name, bucket, *, org, multi_region, validation):
+    ct = account.client("cloudtrail")
+    ct.create_trail(
+        Name=name,
+        S3BucketName=bucket,
+        IsOrganizationTrail=org,
+        IsMultiRegionTrail=multi_region,
+        EnableLogFileValidation=validation,
+        IncludeGlobalServiceEvents=True,
+    )
+    ct.start_logging(Name=name)
+
+    trail = ct.get_trail(Name=name)["Trail"]
+    check(trail.get("IsOrganizationTrail", False) == org, f"trail {name}: IsOrganizationTrail")
+    check(trail.get("IsMultiRegionTrail", False) == multi_region, f"trail {name}: multi-region")
+    check(trail.get("LogFileValidationEnabled", False) == validation, f"trail {name}: validation")
+    check(trail["S3BucketName"] == bucket, f"trail {name}: bucket")
+    check(ct.get_trail_status(Name=name)["IsLogging"], f"trail {name} is not logging")
+    return trail
+
+
+# ----------------------------------------------------------------------------
+# Organizations
+# ----------------------------------------------------------------------------
+
+
+def create_organization(mgmt):
+    org = mgmt.client("organizations")
+    organization = org.create_organization(FeatureSet="ALL")["Organization"]
+    root = org.list_roots()["Roots"][0]
+    org.enable_policy_type(RootId=root["Id"], PolicyType=SCP)
+    root = org.list_roots()["Roots"][0]
+    check(
+        {"Type": SCP, "Status": "ENABLED"} in root["PolicyTypes"],
+        f"SCP policy type not enabled on the root: {root['PolicyTypes']}",
+    )
+    return organization, root
+
+
+def create_ou_accounts(mgmt, root_id, layout, tags):
+    """Creates each OU of `layout` ({ou: [account names]}) under the root and
+    the accounts in it. Returns ({ou name: ou id}, {account name: account id})."""
+    org = mgmt.client("organizations")
+    ous, accounts = {}, {}
+    for ou_name, names in layout.items():
+        ou = org.create_organizational_unit(ParentId=root_id, Name=ou_name)
+        ous[ou_name] = ou["OrganizationalUnit"]["Id"]
+        for name in names:
+            status = org.create_account(
+                AccountName=name, Email=f"aws+{name}@acme.example"
+            )["CreateAccountStatus"]
+            check(status["State"] == "SUCCEEDED", f"create_account {name}: {status}")
+            account_id = status["AccountId"]
+            org.move_account(
+                AccountId=account_id, SourceParentId=root_id, DestinationParentId=ous[ou_name]
+            )
+            if name in tags:
+                org.tag_resource(
+                    ResourceId=account_id, Tags=[{"Key": "Environment", "Value": tags[name]}]
+                )
+            accounts[name] = account_id
+
+    for ou_name, names in layout.items():
+        children = org.list_accounts_for_parent(ParentId=ous[ou_name])["Accounts"]
+        check(
+            sorted(a["Name"] for a in children) == sorted(names),
+            f"OU {ou_name} holds {[a['Name'] for a in children]}, expected {names}",
+        )
+    return ous, accounts
+
+
+def create_scp(mgmt, name, description, statements, targets):
+    org = mgmt.client("organizations")
+    policy = org.create_policy(
+        Name=name, Description=description, Type=SCP, Content=policy_json(statements)
+    )["Policy"]["PolicySummary"]
+    for target in targets:
+        org.attach_policy(PolicyId=policy["Id"], TargetId=target)
+
+    attached = org.list_targets_for_policy(PolicyId=policy["Id"])["Targets"]
+    check(
+        sorted(t["TargetId"] for t in attached) == sorted(targets),
+        f"SCP {name} attached to {attached}, expected {targets}",
+    )
+    return policy["Id"]
+
+
+def full_aws_access_targets(mgmt):
+    """Where moto attached FullAWSAccess by itself (root, every OU and account
+    it creates); kept, as on AWS, so the deny-list SCPs have something to cut."""
+    org = mgmt.client("organizations")
+    policies = org.list_policies(Filter=SCP)["Policies"]
+    full = next(p for p in policies if p["Name"] == "FullAWSAccess")
+    return sorted(t["TargetId"] for t in org.list_targets_for_policy(PolicyId=full["Id"])["Targets"])
+
+
+def register_delegated_admin(mgmt, account_id, service, notes):
+    org = mgmt.client("organizations")
+    try:
+        org.register_delegated_administrator(AccountId=account_id, ServicePrincipal=service)
+    except ClientError as err:
+        notes.append(f"register_delegated_administrator({service}) refused by moto: {err}")
+        return False
+    services = org.list_delegated_services_for_account(AccountId=account_id)
+    check(
+        service in [s["ServicePrincipal"] for s in services["DelegatedServices"]],
+        f"delegated administrator for {service} not recorded",
+    )
+    return True
+
+
+# ----------------------------------------------------------------------------
+# Identity Center
+# ----------------------------------------------------------------------------
+
+
+def identity_center(mgmt, people, group_name):
+    """Creates people and a group holding them in the management account's
+    instance. moto shows an instance in every account by itself; the one of the
+    management account stands for the organization instance."""
+    instances = mgmt.client("sso-admin").list_instances()["Instances"]
+    check(len(instances) == 1, f"management account sees {len(instances)} SSO instances")
+    instance = instances[0]
+    check(
+        instance.get("OwnerAccountId") == mgmt.id,
+        f"SSO instance owned by {instance.get('OwnerAccountId')}, not the management account",
+    )
+
+    store = mgmt.client("identitystore")
+    store_id = instance["IdentityStoreId"]
+    group_id = store.create_group(IdentityStoreId=store_id, DisplayName=group_name)["GroupId"]
+    for given, family in people:
+        user_id = store.create_user(
+            IdentityStoreId=store_id,
+            UserName=f"{given.lower()}@acme.example",
+            DisplayName=f"{given} {family}",
+            Name={"GivenName": given, "FamilyName": family},
+            Emails=[{"Value": f"{given.lower()}@acme.example", "Type": "work", "Primary": True}],
+        )["UserId"]
+        store.create_group_membership(
+            IdentityStoreId=store_id, GroupId=group_id, MemberId={"UserId": user_id}
+        )
+
+    users = store.list_users(IdentityStoreId=store_id)["Users"]
+    check(len(users) == len(people), f"identity store holds {len(users)} users")
+    return instance["InstanceArn"], group_id
+
+
+def permission_set(mgmt, instance_arn, name, policy_arn):
+    sso = mgmt.client("sso-admin")
+    arn = sso.create_permission_set(
+        InstanceArn=instance_arn, Name=name, SessionDuration="PT4H"
+    )["PermissionSet"]["PermissionSetArn"]
+    sso.attach_managed_policy_to_permission_set(
+        InstanceArn=instance_arn, PermissionSetArn=arn, ManagedPolicyArn=policy_arn
+    )
+    attached = sso.list_managed_policies_in_permission_set(
+        InstanceArn=instance_arn, PermissionSetArn=arn
+    )["AttachedManagedPolicies"]
+    check([p["Arn"] for p in attached] == [policy_arn], f"permission set {name}: {attached}")
+    return arn
+
+
+def assign(mgmt, instance_arn, ps_arn, group_id, account_ids):
+    sso = mgmt.client("sso-admin")
+    for account_id in account_ids:
+        sso.create_account_assignment(
+            InstanceArn=instance_arn,
+            TargetId=account_id,
+            TargetType="AWS_ACCOUNT",
+            PermissionSetArn=ps_arn,
+            PrincipalType="GROUP",
+            PrincipalId=group_id,
+        )
+    for account_id in account_ids:
+        got = sso.list_account_assignments(
+            InstanceArn=instance_arn, AccountId=account_id, PermissionSetArn=ps_arn
+        )["AccountAssignments"]
+        check(
+            [a["PrincipalId"] for a in got] == [group_id],
+            f"assignment in {account_id}: {got}",
+        )
+    return len(account_ids)
+
+
+# ----------------------------------------------------------------------------
+# Scenarios
+# ----------------------------------------------------------------------------
+
+
+def single_account(endpoint, notes):
+    """A standalone account that grew without guardrails."""
+    acct = Account(endpoint, MANAGEMENT_ACCOUNT, MANAGEMENT_NAME)
+
+    # users 1-18: AdministratorAccess attached; 19-30: through group `admins`;
+    # 31-40: ReadOnlyAccess. Keys on 1-10 and 31-35, console passwords on
+    # 11-30, MFA on 11-15: every mix of key, password and MFA shows up.
+    def plan(i):
+        access = "admin-direct" if i <= 18 else "admin-group" if i <= 30 else "readonly"
+        key = i <= 10 or 31 <= i <= 35
+        password = 11 <= i <= 30
+        mfa = 11 <= i <= 15
+        return access, key, password, mfa
+
+    spec = user_spec(40, ["ops", "dev", "data", "web"], plan)
+    create_users(acct, spec)
+    counts = verify_users(acct, spec)
+
+    iam = acct.client("iam")
+    iam.create_role(
+        RoleName="legacy-deploy",
+        AssumeRolePolicyDocument=trust_policy({"Service": "ec2.amazonaws.com"}),
+        Description="Old deployment role, never scoped down",
+    )
+    iam.put_role_policy(
+        RoleName="legacy-deploy",
+        PolicyName="deploy-everything",
+        PolicyDocument=policy_json([{"Effect": "Allow", "Action": "*", "Resource": "*"}]),
+    )
+    roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    check(roles == ["legacy-deploy"], f"standalone account roles: {roles}")
+
+    bucket = "acme-cloudtrail-logs"
+    create_trail_bucket(acct, bucket, cloudtrail_bucket_policy(bucket, [acct.id]))
+    verify_bucket_owner(acct, [], bucket)
+    create_trail(acct, "main", bucket, org=False, multi_region=False, validation=False)
+
+    try:
+        acct.client("organizations").describe_organization()
+        raise SeedError("single-account: an organization exists")
+    except ClientError as err:
+        check(
+            err.response["Error"]["Code"] == "AWSOrganizationsNotInUseException",
+            f"describe_organization: {err}",
+        )
+
+    summary = iam.get_account_summary()["SummaryMap"]
+    notes.append(
+        f"GetAccountSummary AccountMFAEnabled={summary.get('AccountMFAEnabled')}: moto never "
+        "models root MFA, so the root user always reads as without MFA"
+    )
+    return {
+        "management_account": acct.id,
+        "accounts": {MANAGEMENT_NAME: acct.id},
+        "expected": {
+            "organization": False,
+            "iam_users": len(spec),
+            "admin_users_direct": counts["direct"],
+            "admin_users_via_group": counts["group"],
+            "readonly_users": counts["readonly"],
+            "users_with_active_key": counts["keys"],
+            "users_with_console_password": counts["passwords"],
+            "users_with_mfa": counts["mfa"],
+            "admin_roles": ["legacy-deploy"],
+            "admin_principals": counts["direct"] + counts["group"] + 1,
+            "trails": {"main": {"account": acct.id, "bucket": bucket, "multi_region": False,
+                                "log_file_validation": False, "organization": False,
+                                "logging": True}},
+        },
+    }
+
+
+AUDIT_PROTECTION = [
+    {
+        "Sid": "DenyAuditTampering",
+        "Effect": "Deny",
+        "Action": [
+            "cloudtrail:StopLogging",
+            "cloudtrail:DeleteTrail",
+            "cloudtrail:UpdateTrail",
+            "cloudtrail:PutEventSelectors",
+            "config:StopConfigurationRecorder",
+            "config:DeleteConfigurationRecorder",
+            "guardduty:DeleteDetector",
+            "guardduty:DisassociateFromAdministratorAccount",
+        ],
+        "Resource": "*",
+        "Condition": {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/BreakGlass"}},
+    }
+]
+
+DENY_IAM_USERS = [
+    {
+        "Sid": "DenyIamUsers",
+        "Effect": "Deny",
+        "Action": ["iam:CreateUser", "iam:CreateAccessKey"],
+        "Resource": "*",
+    }
+]
+
+SANDBOX_GUARDRAILS = [
+    {"Sid": "DenyLeavingOrg", "Effect": "Deny", "Action": "organizations:LeaveOrganization",
+     "Resource": "*"},
+    {"Sid": "DenyIamUsers", "Effect": "Deny", "Action": "iam:CreateUser", "Resource": "*"},
+    {
+        "Sid": "DenyOutsideApprovedRegions",
+        "Effect": "Deny",
+        "NotAction": [
+            "iam:*", "organizations:*", "sts:*", "cloudfront:*", "route53:*", "support:*",
+            "budgets:*", "ce:*", "health:*",
+        ],
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}},
+    },
+]
+
+PEOPLE = [("Alice", "Nguyen"), ("Bob", "Okafor"), ("Carol", "Schmidt"), ("Dave", "Ito"),
+          ("Erin", "Costa")]
+
+
+def landing_zone(endpoint, notes):
+    """A well-built landing zone: the reference for every "Yes"."""
+    mgmt = Account(endpoint, MANAGEMENT_ACCOUNT, MANAGEMENT_NAME)
+    organization, root = create_organization(mgmt)
+    layout = {
+        "Security": ["audit", "log-archive"],
+        "Production": ["prod"],
+        "Non-production": ["staging", "dev", "sandbox"],
+    }
+    tags = {"prod": "production", "staging": "staging", "dev": "development",
+            "sandbox": "sandbox"}
+    ous, ids = create_ou_accounts(mgmt, root["Id"], layout, tags)
+
+    full_access = full_aws_access_targets(mgmt)
+    create_scp(mgmt, "deny-audit-tampering", "Only BreakGlass may touch the audit trail",
+               AUDIT_PROTECTION, [ous["Security"], ous["Production"], ous["Non-production"]])
+    create_scp(mgmt, "deny-iam-users", "Workloads use Identity Center, never IAM users",
+               DENY_IAM_USERS, [ous["Production"], ous["Non-production"]])
+    delegated = register_delegated_admin(mgmt, ids["audit"], "guardduty.amazonaws.com", notes)
+
+    members = {name: mgmt.assume(account_id, name) for name, account_id in ids.items()}
+    archive = members["log-archive"]
+    bucket = "acme-org-trail-logs"
+    create_trail_bucket(
+        archive, bucket,
+        cloudtrail_bucket_policy(bucket, [MANAGEMENT_ACCOUNT], organization["Id"]),
+        object_lock=True,
+    )
+    s3 = archive.client("s3")
+    s3.put_object_lock_configuration(
+        Bucket=bucket,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}},
+        },
+    )
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "archive-after-90-days",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "Transitions": [{"Days": 90, "StorageClass": "GLACIER"}],
+                }
+            ]
+        },
+    )
+    verify_log_archive(archive, bucket, notes)
+    verify_bucket_owner(archive, [mgmt] + [m for n, m in members.items() if n != "log-archive"],
+                        bucket)
+    create_trail(mgmt, "org-trail", bucket, org=True, multi_region=True, validation=True)
+
+    instance_arn, group_id = identity_center(mgmt, PEOPLE[:4], "platform-engineers")
+    admin_ps = permission_set(mgmt, instance_arn, "AdministratorAccess", ADMIN_POLICY)
+    readonly_ps = permission_set(mgmt, instance_arn, "ReadOnly", READONLY_POLICY)
+    workloads = [ids[n] for n in ("prod", "staging", "dev", "sandbox")]
+    assignments = assign(mgmt, instance_arn, admin_ps, group_id, list(ids.values()))
+    assignments += assign(mgmt, instance_arn, readonly_ps, group_id, workloads)
+
+    prod_iam = members["prod"].client("iam")
+    prod_iam.create_role(
+        RoleName="BreakGlass",
+        AssumeRolePolicyDocument=trust_policy({"AWS": f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:root"}),
+        Description="Emergency access; its use pages the security team",
+    )
+    prod_iam.attach_role_policy(RoleName="BreakGlass", PolicyArn=ADMIN_POLICY)
+
+    for account in [mgmt] + list(members.values()):
+        users = account.client("iam").list_users()["Users"]
+        check(not users, f"{account.name} has IAM users: {[u['UserName'] for u in users]}")
+    note_member_role(members, notes)
+    note_org_trail_visibility(members["prod"], notes)
+
+    return {
+        "management_account": mgmt.id,
+        "accounts": {MANAGEMENT_NAME: mgmt.id, **ids},
+        "expected": {
+            "organization": True,
+            "organization_id": organization["Id"],
+            "member_accounts": len(ids),
+            "organizational_units": {name: sorted(layout[name]) for name in layout},
+            "environment_tags": tags,
+            "scps": {
+                "deny-audit-tampering": ["Security", "Production", "Non-production"],
+                "deny-iam-users": ["Production", "Non-production"],
+            },
+            "full_aws_access_targets": len(full_access),
+            "guardduty_delegated_admin": "audit" if delegated else None,
+            "iam_users": 0,
+            "admin_roles": {"prod": ["BreakGlass"]},
+            "admin_principals": 1,
+            "identity_center": {"users": 4, "groups": 1,
+                                "permission_sets": ["AdministratorAccess", "ReadOnly"],
+                                "assignments": assignments},
+            "trails": {"org-trail": {"account": mgmt.id, "bucket": bucket,
+                                     "bucket_account": ids["log-archive"],
+                                     "multi_region": True, "log_file_validation": True,
+                                     "organization": True, "logging": True}},
+            "log_archive": {"bucket": bucket, "object_lock": "COMPLIANCE", "retention_days": 365,
+                            "lifecycle": "GLACIER after 90 days"},
+        },
+    }
+
+
+def verify_log_archive(archive, bucket, notes):
+    s3 = archive.client("s3")
+    lock = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+    check(lock.get("ObjectLockEnabled") == "Enabled", f"{bucket}: object lock {lock}")
+    retention = lock.get("Rule", {}).get("DefaultRetention", {})
+    # moto answers `"Years": 0` next to `Days`; AWS returns only the one that was set.
+    if retention.get("Years") == 0:
+        retention.pop("Years")
+        notes.append(f"{bucket}: GetObjectLockConfiguration returns Years=0 beside Days=365")
+    check(retention == {"Mode": "COMPLIANCE", "Days": 365}, f"{bucket}: retention {retention}")
+
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    check(
+        [t["StorageClass"] for t in rules[0].get("Transitions", [])] == ["GLACIER"]
+        and rules[0]["Transitions"][0]["Days"] == 90,
+        f"{bucket}: lifecycle {rules}",
+    )
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    check(
+        any(
+            s.get("Principal", {}).get("Service") == "cloudtrail.amazonaws.com"
+            and s.get("Action") == "s3:PutObject"
+            for s in policy["Statement"]
+        ),
+        f"{bucket}: bucket policy {policy}",
+    )
+
+
+def note_member_role(members, notes):
+    """OrganizationAccountAccessRole has AdministratorAccess on AWS; moto
+    creates it without any policy, so it adds nothing to the admin count."""
+    account = next(iter(members.values()))
+    iam = account.client("iam")
+    attached = iam.list_attached_role_policies(RoleName=MEMBER_ROLE)["AttachedPolicies"]
+    inline = iam.list_role_policies(RoleName=MEMBER_ROLE)["PolicyNames"]
+    if not attached and not inline:
+        notes.append(
+            f"{MEMBER_ROLE} exists in member accounts with no policy attached (AWS attaches "
+            "AdministratorAccess): admin counts here exclude it"
+        )
+
+
+def note_org_trail_visibility(member, notes):
+    trails = member.client("cloudtrail").describe_trails()["trailList"]
+    if not any(t.get("IsOrganizationTrail") for t in trails):
+        notes.append(
+            f"the organization trail is not listed by DescribeTrails in member account "
+            f"{member.name} (AWS shows it there as a shadow trail)"
+        )
+
+
+def mid_migration(endpoint, notes):
+    """The old single account became the management account, half-way to a
+    landing zone."""
+    mgmt = Account(endpoint, MANAGEMENT_ACCOUNT, MANAGEMENT_NAME)
+
+    # users 1-5: AdministratorAccess attached; 6-8: through group `admins`;
+    # 9-12: ReadOnlyAccess. All have console passwords, keys on the odd ones.
+    def plan(i):
+        access = "admin-direct" if i <= 5 else "admin-group" if i <= 8 else "readonly"
+        return access, i % 2 == 1, True, False
+
+    spec = user_spec(12, ["ops", "dev", "finance"], plan)
+    create_users(mgmt, spec)
+    counts = verify_users(mgmt, spec)
+
+    organization, root = create_organization(mgmt)
+    layout = {"Security": ["audit", "log-archive"], "Production": ["prod"],
+              "Sandbox": ["sandbox"]}
+    tags = {"prod": "production", "sandbox": "sandbox"}
+    ous, ids = create_ou_accounts(mgmt, root["Id"], layout, tags)
+    full_access = full_aws_access_targets(mgmt)
+    create_scp(mgmt, "sandbox-guardrails", "Keep experiments contained", SANDBOX_GUARDRAILS,
+               [ous["Sandbox"]])
+
+    members = {name: mgmt.assume(account_id, name) for name, account_id in ids.items()}
+    bucket = "acme-legacy-trail"
+    create_trail_bucket(
+        mgmt, bucket, cloudtrail_bucket_policy(bucket, [MANAGEMENT_ACCOUNT], organization["Id"])
+    )
+    verify_bucket_owner(mgmt, list(members.values()), bucket)
+    create_trail(mgmt, "org-trail", bucket, org=True, multi_region=True, validation=True)
+
+    instance_arn, group_id = identity_center(mgmt, PEOPLE[:2], "cloud-admins")
+    admin_ps = permission_set(mgmt, instance_arn, "AdministratorAccess", ADMIN_POLICY)
+    assignments = assign(mgmt, instance_arn, admin_ps, group_id, [ids["audit"], ids["prod"]])
+
+    for account in members.values():
+        users = account.client("iam").list_users()["Users"]
+        check(not users, f"{account.name} has IAM users: {[u['UserName'] for u in users]}")
+    note_member_role(members, notes)
+    note_org_trail_visibility(members["prod"], notes)
+
+    return {
+        "management_account": mgmt.id,
+        "accounts": {MANAGEMENT_NAME: mgmt.id, **ids},
+        "expected": {
+            "organization": True,
+            "organization_id": organization["Id"],
+            "member_accounts": len(ids),
+            "organizational_units": {name: sorted(layout[name]) for name in layout},
+            "environment_tags": tags,
+            "scps": {"sandbox-guardrails": ["Sandbox"]},
+            "full_aws_access_targets": len(full_access),
+            "iam_users": len(spec),
+            "iam_users_account": mgmt.id,
+            "admin_users_direct": counts["direct"],
+            "admin_users_via_group": counts["group"],
+            "readonly_users": counts["readonly"],
+            "users_with_active_key": counts["keys"],
+            "users_with_console_password": counts["passwords"],
+            "users_with_mfa": counts["mfa"],
+            "admin_principals": counts["direct"] + counts["group"],
+            "identity_center": {"users": 2, "groups": 1,
+                                "permission_sets": ["AdministratorAccess"],
+                                "assigned_accounts": ["audit", "prod"],
+                                "assignments": assignments},
+            "trails": {"org-trail": {"account": mgmt.id, "bucket": bucket,
+                                     "bucket_account": mgmt.id, "multi_region": True,
+                                     "log_file_validation": True, "organization": True,
+                                     "logging": True}},
+        },
+    }
+
+
+SCENARIOS = {
+    "single-account": single_account,
+    "landing-zone": landing_zone,
+    "mid-migration": mid_migration,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--endpoint", required=True, help="moto server, http://127.0.0.1:PORT")
+    parser.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
+    args = parser.parse_args()
+    endpoint = loopback_endpoint(args.endpoint)
+
+    notes = []
+    try:
+        built = SCENARIOS[args.scenario](endpoint, notes)
+    except (SeedError, ClientError) as err:
+        sys.exit(f"seed: scenario {args.scenario}: {err}")
+    for note in notes:
+        log(f"moto: {note}")
+    print(json.dumps({"scenario": args.scenario, **built, "moto_notes": notes}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
