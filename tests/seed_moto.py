@@ -108,7 +108,7 @@ def loopback_endpoint(url):
     except ValueError:
         is_loopback = False
     if parsed.scheme not in ("http", "https") or not is_loopback or not parsed.port:
-        sys.exit(f"seed: refusing endpoint {url!r}: only http://127.0.0.1:PORT (loopback) is allowed")
+        sys.exit(f"seed: refusing endpoint {url!r}: only loopback (http://127.0.0.1:PORT)")
     return url.rstrip("/")
 
 
@@ -217,9 +217,11 @@ def verify_users(account, spec):
             iam.get_login_profile(UserName=name)
             counts["passwords"] += 1
         except ClientError as err:
-            check(err.response["Error"]["Code"] == "NoSuchEntity", f"get_login_profile {name}: {err}")
+            code = err.response["Error"]["Code"]
+            check(code == "NoSuchEntity", f"get_login_profile {name}: {err}")
         counts["mfa"] += bool(iam.list_mfa_devices(UserName=name)["MFADevices"])
-        attached = {p["PolicyArn"] for p in iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]}
+        attached = iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]
+        attached = {p["PolicyArn"] for p in attached}
         groups = {g["GroupName"] for g in iam.list_groups_for_user(UserName=name)["Groups"]}
         counts["direct"] += ADMIN_POLICY in attached
         counts["group"] += "admins" in groups
@@ -407,7 +409,8 @@ def full_aws_access_targets(mgmt):
     org = mgmt.client("organizations")
     policies = org.list_policies(Filter=SCP)["Policies"]
     full = next(p for p in policies if p["Name"] == "FullAWSAccess")
-    return sorted(t["TargetId"] for t in org.list_targets_for_policy(PolicyId=full["Id"])["Targets"])
+    targets = org.list_targets_for_policy(PolicyId=full["Id"])["Targets"]
+    return sorted(t["TargetId"] for t in targets)
 
 
 def register_delegated_admin(mgmt, account_id, service, notes):
