@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod aws;
 pub mod exit;
+pub mod policy;
 pub mod probes;
 pub mod questionnaire;
 pub mod render;

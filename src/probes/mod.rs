@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::snapshot::{Provenance, Snapshot};
 
+#[cfg(test)]
+mod fixture;
 pub mod identity;
 pub mod org;
+pub mod scope;
 pub mod trail;
 
 /// The result class of a probe. See DESIGN.md for the exact meaning of each.
