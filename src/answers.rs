@@ -63,7 +63,10 @@ impl AnswerStatus {
 
     /// Whether a human must look at this answer before it is sent.
     pub fn needs_review(self) -> bool {
-        matches!(self, AnswerStatus::Unknown | AnswerStatus::Unanswered | AnswerStatus::Partial)
+        matches!(
+            self,
+            AnswerStatus::Unknown | AnswerStatus::Unanswered | AnswerStatus::Partial
+        )
     }
 }
 

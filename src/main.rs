@@ -10,8 +10,12 @@ use evident::aws::AwsSettings;
 use evident::exit;
 
 #[derive(Parser)]
-#[command(name = "evident", version, about = "Answer cyber-insurance and SOC 2 questionnaires \
-    with read-only evidence from AWS")]
+#[command(
+    name = "evident",
+    version,
+    about = "Answer cyber-insurance and SOC 2 questionnaires \
+    with read-only evidence from AWS"
+)]
 struct Cli {
     /// More diagnostics on stderr (-v: decisions, -vv: every call).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]

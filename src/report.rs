@@ -73,7 +73,10 @@ pub fn build_answers(
 /// Writes answers.json, answers.xlsx, report.pdf, report.html and manifest.sha256 into a
 /// staging directory next to `out`, then moves it into place.
 fn write_outputs(ctx: &ReportContext, templates: &Templates, out: &Path) -> anyhow::Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     let staging = tempfile::Builder::new()
         .prefix(".evident-report-")
@@ -112,11 +115,17 @@ fn write_report_manifest(dir: &Path) -> anyhow::Result<()> {
 /// Prints each changed or missing file and returns exit code 1 when there is any.
 pub fn verify(dir: &Path) -> anyhow::Result<u8> {
     let problems: Vec<String> = if dir.join(snapshot::MANIFEST_FILE).is_file() {
-        snapshot::verify(dir)?.iter().map(|e| e.to_string()).collect()
+        snapshot::verify(dir)?
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
     } else if dir.join(REPORT_MANIFEST).is_file() {
         verify_report_dir(dir)?
     } else {
-        return Err(SnapshotError::NotASnapshot { path: dir.to_path_buf() }.into());
+        return Err(SnapshotError::NotASnapshot {
+            path: dir.to_path_buf(),
+        }
+        .into());
     };
     if problems.is_empty() {
         println!("{}: all files match their recorded SHA-256", dir.display());

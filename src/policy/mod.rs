@@ -53,7 +53,11 @@ pub fn parse(text: &str) -> Result<Document, PolicyError> {
         column: e.column(),
         message: e.to_string(),
     })?;
-    let shape = |message: &str| PolicyError { line: 0, column: 0, message: message.into() };
+    let shape = |message: &str| PolicyError {
+        line: 0,
+        column: 0,
+        message: message.into(),
+    };
     let statements = match value.get("Statement") {
         Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
         Some(item @ Value::Object(_)) => vec![item],
@@ -82,7 +86,9 @@ fn statement(value: &Value) -> Option<Statement> {
         effect,
         actions,
         resources,
-        has_condition: value.get("Condition").is_some_and(|c| c.as_object().is_some_and(|o| !o.is_empty())),
+        has_condition: value
+            .get("Condition")
+            .is_some_and(|c| c.as_object().is_some_and(|o| !o.is_empty())),
     })
 }
 
@@ -96,7 +102,11 @@ fn patterns(value: &Value, only: &str, all_but: &str) -> Option<Patterns> {
 fn strings(value: &Value) -> Vec<String> {
     match value {
         Value::String(s) => vec![s.clone()],
-        Value::Array(items) => items.iter().filter_map(Value::as_str).map(String::from).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -161,7 +171,8 @@ mod tests {
     #[test]
     fn statement_object_or_array() {
         let one = parse(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#).unwrap();
-        let many = parse(r#"{"Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}"#).unwrap();
+        let many =
+            parse(r#"{"Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}"#).unwrap();
         assert!(one.grants_everything());
         assert!(many.is_allow_all_only());
     }
@@ -169,7 +180,8 @@ mod tests {
     #[test]
     fn deny_statements_grant_nothing() {
         // Case 14: "Deny * on *" does not make a principal an administrator.
-        let doc = parse(r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#).unwrap();
+        let doc =
+            parse(r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#).unwrap();
         assert!(!doc.grants_everything());
         assert!(doc.denies_everything());
     }
@@ -188,7 +200,10 @@ mod tests {
     fn conditions_and_scoped_resources_are_not_everything() {
         let cond = parse(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#).unwrap();
         assert!(!cond.grants_everything());
-        let scoped = parse(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/*"}]}"#).unwrap();
+        let scoped = parse(
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/*"}]}"#,
+        )
+        .unwrap();
         assert!(!scoped.grants_everything());
     }
 

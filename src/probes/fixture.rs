@@ -17,7 +17,10 @@ pub fn src(service: &str, operation: &str, account: &str) -> Provenance {
         operation: operation.into(),
         account: account.into(),
         region: "us-east-1".into(),
-        collected_at: Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).single().expect("valid"),
+        collected_at: Utc
+            .with_ymd_and_hms(2026, 12, 1, 12, 0, 0)
+            .single()
+            .expect("valid"),
         target: None,
     }
 }
@@ -26,10 +29,20 @@ pub fn ok<T>(service: &str, operation: &str, account: &str, value: T) -> Record<
     Record::ok(src(service, operation, account), value)
 }
 
-pub fn err<T>(service: &str, operation: &str, account: &str, code: &str, kind: ErrorKind) -> Record<T> {
+pub fn err<T>(
+    service: &str,
+    operation: &str,
+    account: &str,
+    code: &str,
+    kind: ErrorKind,
+) -> Record<T> {
     Record::err(
         src(service, operation, account),
-        CallError { kind, code: code.into(), message: format!("{code} (test)") },
+        CallError {
+            kind,
+            code: code.into(),
+            message: format!("{code} (test)"),
+        },
     )
 }
 
@@ -77,8 +90,13 @@ impl Builder {
 
     pub fn standalone(account: &str) -> Self {
         let mut b = Builder { snapshot: empty() };
-        b.snapshot.organization.organization =
-            Some(err("organizations", "DescribeOrganization", account, "AWSOrganizationsNotInUseException", ErrorKind::Other));
+        b.snapshot.organization.organization = Some(err(
+            "organizations",
+            "DescribeOrganization",
+            account,
+            "AWSOrganizationsNotInUseException",
+            ErrorKind::Other,
+        ));
         b.snapshot.manifest.scope.accounts.push(account.into());
         b.snapshot.accounts.push(account_evidence(account));
         b
@@ -89,7 +107,12 @@ impl Builder {
             "organizations",
             "ListOrganizationalUnitsForParent",
             MGMT,
-            OrganizationalUnit { id: id.into(), arn: format!("arn:ou/{id}"), name: name.into(), parent_id: parent.into() },
+            OrganizationalUnit {
+                id: id.into(),
+                arn: format!("arn:ou/{id}"),
+                name: name.into(),
+                parent_id: parent.into(),
+            },
         ));
         self
     }
@@ -100,7 +123,13 @@ impl Builder {
     }
 
     pub fn account_in_state(mut self, id: &str, name: &str, parent: &str, state: &str) -> Self {
-        if let Some(Fetch::Ok(list)) = self.snapshot.organization.accounts.as_mut().map(|r| &mut r.result) {
+        if let Some(Fetch::Ok(list)) = self
+            .snapshot
+            .organization
+            .accounts
+            .as_mut()
+            .map(|r| &mut r.result)
+        {
             list.push(Account {
                 id: id.into(),
                 arn: format!("arn:aws:organizations::{MGMT}:account/o-exampleorgid/{id}"),
@@ -120,14 +149,22 @@ impl Builder {
 
     pub fn tag(mut self, account: &str, key: &str, value: &str) -> Self {
         let tags = BTreeMap::from([(key.to_string(), value.to_string())]);
-        self.snapshot.organization.account_tags.insert(account.into(), ok("organizations", "ListTagsForResource", MGMT, tags));
+        self.snapshot.organization.account_tags.insert(
+            account.into(),
+            ok("organizations", "ListTagsForResource", MGMT, tags),
+        );
         self
     }
 
     pub fn scp(mut self, id: &str, name: &str, content: &str, targets: &[&str]) -> Self {
         let org = &mut self.snapshot.organization;
         if let Some(Fetch::Ok(list)) = org.policies.as_mut().map(|r| &mut r.result) {
-            list.push(PolicySummary { id: id.into(), arn: format!("arn:policy/{id}"), name: name.into(), aws_managed: id == "p-FullAWSAccess" });
+            list.push(PolicySummary {
+                id: id.into(),
+                arn: format!("arn:policy/{id}"),
+                name: name.into(),
+                aws_managed: id == "p-FullAWSAccess",
+            });
         }
         org.policy_details.push(ok(
             "organizations",
@@ -146,7 +183,12 @@ impl Builder {
     }
 
     pub fn with_account(mut self, id: &str, f: impl FnOnce(&mut AccountEvidence)) -> Self {
-        if let Some(a) = self.snapshot.accounts.iter_mut().find(|a| a.account_id == id) {
+        if let Some(a) = self
+            .snapshot
+            .accounts
+            .iter_mut()
+            .find(|a| a.account_id == id)
+        {
             f(a);
         }
         self
@@ -164,10 +206,25 @@ pub const DENY_LEAVE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"
 pub fn account_evidence(id: &str) -> AccountEvidence {
     AccountEvidence {
         account_id: id.into(),
-        session: ok("sts", "GetCallerIdentity", id, format!("arn:aws:sts::{id}:assumed-role/Audit/evident")),
+        session: ok(
+            "sts",
+            "GetCallerIdentity",
+            id,
+            format!("arn:aws:sts::{id}:assumed-role/Audit/evident"),
+        ),
         iam: IamEvidence {
-            account_summary: Some(ok("iam", "GetAccountSummary", id, BTreeMap::from([("AccountMFAEnabled".to_string(), 1)]))),
-            authorization: Some(ok("iam", "GetAccountAuthorizationDetails", id, AuthorizationDetails::default())),
+            account_summary: Some(ok(
+                "iam",
+                "GetAccountSummary",
+                id,
+                BTreeMap::from([("AccountMFAEnabled".to_string(), 1)]),
+            )),
+            authorization: Some(ok(
+                "iam",
+                "GetAccountAuthorizationDetails",
+                id,
+                AuthorizationDetails::default(),
+            )),
             users: Vec::new(),
             organizations_features: None,
         },
@@ -181,7 +238,13 @@ pub fn account_evidence(id: &str) -> AccountEvidence {
 pub fn unreachable(id: &str) -> AccountEvidence {
     AccountEvidence {
         account_id: id.into(),
-        session: err("sts", "AssumeRole", id, "AccessDenied", ErrorKind::AccessDenied),
+        session: err(
+            "sts",
+            "AssumeRole",
+            id,
+            "AccessDenied",
+            ErrorKind::AccessDenied,
+        ),
         iam: IamEvidence::default(),
         trails: Vec::new(),
         buckets: None,
@@ -190,7 +253,10 @@ pub fn unreachable(id: &str) -> AccountEvidence {
 }
 
 fn empty() -> Snapshot {
-    let t = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).single().expect("valid");
+    let t = Utc
+        .with_ymd_and_hms(2026, 12, 1, 12, 0, 0)
+        .single()
+        .expect("valid");
     Snapshot {
         manifest: Manifest {
             format: "evident.snapshot".into(),
@@ -199,7 +265,10 @@ fn empty() -> Snapshot {
             started_at: t,
             finished_at: t,
             caller_arn: "arn:aws:iam::111111111111:user/auditor".into(),
-            scope: Scope { regions: vec!["us-east-1".into()], ..Scope::default() },
+            scope: Scope {
+                regions: vec!["us-east-1".into()],
+                ..Scope::default()
+            },
             files: BTreeMap::new(),
             errors: Vec::new(),
         },

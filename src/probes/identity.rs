@@ -34,9 +34,16 @@ struct CredentialedUsers {
 }
 
 fn credentialed_users(snapshot: &Snapshot, accounts: &[String]) -> CredentialedUsers {
-    let mut found = CredentialedUsers { by_account: BTreeMap::new(), unreadable: Vec::new(), facts: Vec::new() };
+    let mut found = CredentialedUsers {
+        by_account: BTreeMap::new(),
+        unreadable: Vec::new(),
+        facts: Vec::new(),
+    };
     for account in accounts {
-        let Some(evidence) = snapshot.account(account).filter(|a| a.session.error().is_none()) else {
+        let Some(evidence) = snapshot
+            .account(account)
+            .filter(|a| a.session.error().is_none())
+        else {
             found.unreadable.push(account.clone());
             found.facts.extend(scope::session_gap(snapshot, account));
             continue;
@@ -47,13 +54,20 @@ fn credentialed_users(snapshot: &Snapshot, accounts: &[String]) -> CredentialedU
         };
         if auth.value().is_none() {
             found.unreadable.push(account.clone());
-            found.facts.push(Fact::new(format!("IAM users of {account} could not be listed"), &auth.source, ACCOUNTS_FILE));
+            found.facts.push(Fact::new(
+                format!("IAM users of {account} could not be listed"),
+                &auth.source,
+                ACCOUNTS_FILE,
+            ));
             continue;
         }
         let mut names = Vec::new();
         for user in &evidence.iam.users {
             let password = user.console_password.value().copied();
-            let active_key = user.access_keys.value().map(|keys| keys.iter().any(|k| k.status == "Active"));
+            let active_key = user
+                .access_keys
+                .value()
+                .map(|keys| keys.iter().any(|k| k.status == "Active"));
             match (password, active_key) {
                 (Some(true), _) | (_, Some(true)) => {
                     let what = match (password == Some(true), active_key == Some(true)) {
@@ -61,7 +75,11 @@ fn credentialed_users(snapshot: &Snapshot, accounts: &[String]) -> CredentialedU
                         (true, false) => "console password",
                         _ => "active access key",
                     };
-                    found.facts.push(Fact::new(format!("IAM user {} in {account} has a {what}", user.user_name), &user.console_password.source, ACCOUNTS_FILE));
+                    found.facts.push(Fact::new(
+                        format!("IAM user {} in {account} has a {what}", user.user_name),
+                        &user.console_password.source,
+                        ACCOUNTS_FILE,
+                    ));
                     names.push(user.user_name.clone());
                 }
                 (Some(false), Some(false)) => {}
@@ -69,7 +87,14 @@ fn credentialed_users(snapshot: &Snapshot, accounts: &[String]) -> CredentialedU
                     if !found.unreadable.contains(account) {
                         found.unreadable.push(account.clone());
                     }
-                    found.facts.push(Fact::new(format!("credentials of IAM user {} in {account} could not be read", user.user_name), &user.console_password.source, ACCOUNTS_FILE));
+                    found.facts.push(Fact::new(
+                        format!(
+                            "credentials of IAM user {} in {account} could not be read",
+                            user.user_name
+                        ),
+                        &user.console_password.source,
+                        ACCOUNTS_FILE,
+                    ));
                 }
             }
         }
@@ -101,36 +126,84 @@ pub fn identity_center(snapshot: &Snapshot) -> Outcome {
                 .with_remediation(IC_REMEDIATION);
         }
         Shape::Unreadable(fact) => {
-            return Outcome::new(id, Status::Unknown, "The organization could not be read").with_facts(vec![fact]);
+            return Outcome::new(id, Status::Unknown, "The organization could not be read")
+                .with_facts(vec![fact]);
         }
-        Shape::Organization(view) => (view.management.clone(), view.members().map(|a| a.id.clone()).collect::<Vec<_>>()),
+        Shape::Organization(view) => (
+            view.management.clone(),
+            view.members().map(|a| a.id.clone()).collect::<Vec<_>>(),
+        ),
     };
 
     // The organization instance is the one owned by the management account, as listed there;
     // instances owned by members are account instances.
-    let listing = snapshot.account(&management).and_then(|a| a.sso_instances.as_ref());
+    let listing = snapshot
+        .account(&management)
+        .and_then(|a| a.sso_instances.as_ref());
     let Some(listing) = listing else {
-        return Outcome::new(id, Status::Unknown, "Identity Center instances were not listed in the management account").with_facts(users.facts);
+        return Outcome::new(
+            id,
+            Status::Unknown,
+            "Identity Center instances were not listed in the management account",
+        )
+        .with_facts(users.facts);
     };
     let Some(instances) = listing.value() else {
-        facts.push(Fact::new("sso-admin:ListInstances failed in the management account", &listing.source, SSO_FILE));
-        return Outcome::new(id, Status::Unknown, "Identity Center instances could not be listed").with_facts(facts);
+        facts.push(Fact::new(
+            "sso-admin:ListInstances failed in the management account",
+            &listing.source,
+            SSO_FILE,
+        ));
+        return Outcome::new(
+            id,
+            Status::Unknown,
+            "Identity Center instances could not be listed",
+        )
+        .with_facts(facts);
     };
-    let org_instance = instances.iter().find(|i| i.owner_account_id.as_deref().is_none_or(|o| o == management));
+    let org_instance = instances.iter().find(|i| {
+        i.owner_account_id
+            .as_deref()
+            .is_none_or(|o| o == management)
+    });
     let Some(instance) = org_instance else {
-        facts.push(Fact::new("no Identity Center instance owned by the management account", &listing.source, SSO_FILE));
+        facts.push(Fact::new(
+            "no Identity Center instance owned by the management account",
+            &listing.source,
+            SSO_FILE,
+        ));
         facts.extend(users.facts);
         return Outcome::new(id, Status::Fail, format!("No organization instance of IAM Identity Center; {user_count} IAM user(s) hold passwords or access keys"))
             .with_facts(facts)
             .with_value(user_count as f64)
             .with_remediation(IC_REMEDIATION);
     };
-    facts.push(Fact::new(format!("organization instance {} (identity store {})", instance.arn, instance.identity_store_id), &listing.source, SSO_FILE));
+    facts.push(Fact::new(
+        format!(
+            "organization instance {} (identity store {})",
+            instance.arn, instance.identity_store_id
+        ),
+        &listing.source,
+        SSO_FILE,
+    ));
 
     let ic = &snapshot.identity_center;
-    let permission_sets = ic.permission_sets.as_ref().and_then(|r| r.value()).map(Vec::len);
+    let permission_sets = ic
+        .permission_sets
+        .as_ref()
+        .and_then(|r| r.value())
+        .map(Vec::len);
     if let Some(r) = &ic.permission_sets {
-        facts.push(Fact::new(format!("{} permission set(s)", permission_sets.map(|n| n.to_string()).unwrap_or("unknown number of".into())), &r.source, SSO_FILE));
+        facts.push(Fact::new(
+            format!(
+                "{} permission set(s)",
+                permission_sets
+                    .map(|n| n.to_string())
+                    .unwrap_or("unknown number of".into())
+            ),
+            &r.source,
+            SSO_FILE,
+        ));
     }
     let mut assigned: BTreeSet<String> = BTreeSet::new();
     let mut assignment_gaps = false;
@@ -142,32 +215,74 @@ pub fn identity_center(snapshot: &Snapshot) -> Outcome {
     }
     if let Some(r) = &ic.user_count {
         if let Some(n) = r.value() {
-            facts.push(Fact::new(format!("{n} user(s) in the identity store"), &r.source, SSO_FILE));
+            facts.push(Fact::new(
+                format!("{n} user(s) in the identity store"),
+                &r.source,
+                SSO_FILE,
+            ));
         }
     }
-    let unassigned: Vec<String> = members.iter().filter(|m| !assigned.contains(*m)).cloned().collect();
-    facts.push(Fact::derived(format!("{} of {} member accounts have permission-set assignments", members.len() - unassigned.len(), members.len())));
+    let unassigned: Vec<String> = members
+        .iter()
+        .filter(|m| !assigned.contains(*m))
+        .cloned()
+        .collect();
+    facts.push(Fact::derived(format!(
+        "{} of {} member accounts have permission-set assignments",
+        members.len() - unassigned.len(),
+        members.len()
+    )));
     facts.extend(users.facts);
 
-    let where_users = users.by_account.iter().map(|(a, u)| format!("{a}: {}", u.len())).collect::<Vec<_>>().join(", ");
+    let where_users = users
+        .by_account
+        .iter()
+        .map(|(a, u)| format!("{a}: {}", u.len()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let in_use = !assigned.is_empty();
-    let outcome = if permission_sets.is_none() && ic.permission_sets.is_some() || (assignment_gaps && !in_use) {
-        Outcome::new(id, Status::Unknown, "Identity Center permission sets or assignments could not be read")
+    let outcome = if permission_sets.is_none() && ic.permission_sets.is_some()
+        || (assignment_gaps && !in_use)
+    {
+        Outcome::new(
+            id,
+            Status::Unknown,
+            "Identity Center permission sets or assignments could not be read",
+        )
     } else if !in_use {
         Outcome::new(id, Status::Fail, format!("Identity Center exists but no account has a permission-set assignment; {user_count} IAM user(s) hold passwords or access keys"))
     } else if user_count > 0 || !unassigned.is_empty() {
         let mut parts = Vec::new();
         if user_count > 0 {
-            parts.push(format!("{user_count} IAM user(s) with passwords or access keys remain ({where_users})"));
+            parts.push(format!(
+                "{user_count} IAM user(s) with passwords or access keys remain ({where_users})"
+            ));
         }
         if !unassigned.is_empty() {
-            parts.push(format!("{} member account(s) without assignments: {}", unassigned.len(), unassigned.join(", ")));
+            parts.push(format!(
+                "{} member account(s) without assignments: {}",
+                unassigned.len(),
+                unassigned.join(", ")
+            ));
         }
         let mut affected: Vec<String> = users.by_account.keys().cloned().collect();
         affected.extend(unassigned.iter().cloned());
-        Outcome::new(id, Status::Partial, format!("Identity Center is in use, but {}", parts.join("; "))).with_accounts(affected)
+        Outcome::new(
+            id,
+            Status::Partial,
+            format!("Identity Center is in use, but {}", parts.join("; ")),
+        )
+        .with_accounts(affected)
     } else if !users.unreadable.is_empty() || (assignment_gaps && !unassigned.is_empty()) {
-        Outcome::new(id, Status::Unknown, format!("Identity Center is in use; IAM users could not be read in {}", users.unreadable.join(", "))).with_accounts(users.unreadable.clone())
+        Outcome::new(
+            id,
+            Status::Unknown,
+            format!(
+                "Identity Center is in use; IAM users could not be read in {}",
+                users.unreadable.join(", ")
+            ),
+        )
+        .with_accounts(users.unreadable.clone())
     } else {
         Outcome::new(id, Status::Pass, format!("Identity Center assigns access to all {} member accounts; no IAM user holds a password or access key", members.len()))
     };
@@ -203,7 +318,9 @@ pub fn admin_sprawl(snapshot: &Snapshot) -> Outcome {
     let mut facts = Vec::new();
     let mut unreadable = Vec::new();
     for account in &accounts {
-        let evidence = snapshot.account(account).filter(|a| a.session.error().is_none());
+        let evidence = snapshot
+            .account(account)
+            .filter(|a| a.session.error().is_none());
         let auth = evidence.and_then(|e| e.iam.authorization.as_ref());
         match (evidence, auth.and_then(|r| r.value())) {
             (Some(e), Some(details)) => {
@@ -214,7 +331,11 @@ pub fn admin_sprawl(snapshot: &Snapshot) -> Outcome {
             _ => {
                 unreadable.push(account.clone());
                 match auth {
-                    Some(r) => facts.push(Fact::new(format!("GetAccountAuthorizationDetails failed in {account}"), &r.source, ACCOUNTS_FILE)),
+                    Some(r) => facts.push(Fact::new(
+                        format!("GetAccountAuthorizationDetails failed in {account}"),
+                        &r.source,
+                        ACCOUNTS_FILE,
+                    )),
                     None => facts.extend(scope::session_gap(snapshot, account)),
                 }
             }
@@ -229,10 +350,22 @@ pub fn admin_sprawl(snapshot: &Snapshot) -> Outcome {
         let idle = a.last_activity.is_some_and(|t| t < cutoff);
         inactive += usize::from(idle);
         users += usize::from(a.kind == "user");
-        let activity = a.last_activity.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or("unknown".into());
-        let source = snapshot.account(account).and_then(|e| e.iam.authorization.as_ref()).map(|r| r.source.clone());
+        let activity = a
+            .last_activity
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or("unknown".into());
+        let source = snapshot
+            .account(account)
+            .and_then(|e| e.iam.authorization.as_ref())
+            .map(|r| r.source.clone());
         facts.push(Fact {
-            statement: format!("{} {} can do everything ({}); last activity {activity}{}", a.kind, a.arn, a.how, if idle { ", INACTIVE over 90 days" } else { "" }),
+            statement: format!(
+                "{} {} can do everything ({}); last activity {activity}{}",
+                a.kind,
+                a.arn,
+                a.how,
+                if idle { ", INACTIVE over 90 days" } else { "" }
+            ),
             source,
             file: Some(ACCOUNTS_FILE.into()),
         });
@@ -259,25 +392,54 @@ pub fn admin_sprawl(snapshot: &Snapshot) -> Outcome {
 /// Users and roles of one account whose policies grant every action on every resource.
 /// Service-linked roles are left out: AWS manages them and no one can assume them.
 fn account_admins(evidence: &AccountEvidence, details: &AuthorizationDetails) -> Vec<Admin> {
-    let managed: BTreeMap<&str, Option<&str>> = details.policies.iter().map(|p| (p.arn.as_str(), p.default_document.as_deref())).collect();
-    let grants = |arn: &str| arn == ADMINISTRATOR_ACCESS || managed.get(arn).copied().flatten().is_some_and(document_grants_everything);
-    let inline_grants = |list: &[InlinePolicy]| list.iter().find(|p| document_grants_everything(&p.document)).map(|p| p.name.clone());
+    let managed: BTreeMap<&str, Option<&str>> = details
+        .policies
+        .iter()
+        .map(|p| (p.arn.as_str(), p.default_document.as_deref()))
+        .collect();
+    let grants = |arn: &str| {
+        arn == ADMINISTRATOR_ACCESS
+            || managed
+                .get(arn)
+                .copied()
+                .flatten()
+                .is_some_and(document_grants_everything)
+    };
+    let inline_grants = |list: &[InlinePolicy]| {
+        list.iter()
+            .find(|p| document_grants_everything(&p.document))
+            .map(|p| p.name.clone())
+    };
 
     let mut admins = Vec::new();
     for user in &details.users {
         let how = user_admin_path(user, details, &grants, &inline_grants);
         if let Some(how) = how {
-            admins.push(Admin { arn: user.arn.clone(), kind: "user", how, last_activity: user_activity(evidence, user) });
+            admins.push(Admin {
+                arn: user.arn.clone(),
+                kind: "user",
+                how,
+                last_activity: user_activity(evidence, user),
+            });
         }
     }
     for role in &details.roles {
         if role.path.starts_with("/aws-service-role/") {
             continue;
         }
-        let how = role.attached_policies.iter().find(|p| grants(&p.arn)).map(|p| format!("policy {}", p.name))
+        let how = role
+            .attached_policies
+            .iter()
+            .find(|p| grants(&p.arn))
+            .map(|p| format!("policy {}", p.name))
             .or_else(|| inline_grants(&role.inline_policies).map(|n| format!("inline policy {n}")));
         if let Some(how) = how {
-            admins.push(Admin { arn: role.arn.clone(), kind: "role", how, last_activity: role.last_used.or(role.created) });
+            admins.push(Admin {
+                arn: role.arn.clone(),
+                kind: "role",
+                how,
+                last_activity: role.last_used.or(role.created),
+            });
         }
     }
     admins
@@ -295,7 +457,11 @@ fn user_admin_path(
     if let Some(n) = inline_grants(&user.inline_policies) {
         return Some(format!("inline policy {n}"));
     }
-    for group in details.groups.iter().filter(|g| user.groups.contains(&g.name)) {
+    for group in details
+        .groups
+        .iter()
+        .filter(|g| user.groups.contains(&g.name))
+    {
         if let Some(p) = group.attached_policies.iter().find(|p| grants(&p.arn)) {
             return Some(format!("group {} → {}", group.name, p.name));
         }
@@ -312,8 +478,14 @@ fn document_grants_everything(text: &str) -> bool {
 
 /// The latest sign-in or key use of a user, or its creation when it never did anything.
 fn user_activity(evidence: &AccountEvidence, user: &IamUser) -> Option<DateTime<Utc>> {
-    let creds = evidence.iam.users.iter().find(|u| u.arn == user.arn || u.user_name == user.name);
-    let key_use = creds.and_then(|c| c.access_keys.value()).and_then(|keys| keys.iter().filter_map(|k| k.last_used).max());
+    let creds = evidence
+        .iam
+        .users
+        .iter()
+        .find(|u| u.arn == user.arn || u.user_name == user.name);
+    let key_use = creds
+        .and_then(|c| c.access_keys.value())
+        .and_then(|keys| keys.iter().filter_map(|k| k.last_used).max());
     let sign_in = creds.and_then(|c| c.password_last_used);
     sign_in.max(key_use).or(user.created)
 }
@@ -337,12 +509,22 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
         Shape::Organization(view) => Some(view.management.clone()),
         _ => None,
     };
-    let features = management.as_deref().and_then(|m| snapshot.account(m)).and_then(|a| a.iam.organizations_features.as_ref());
+    let features = management
+        .as_deref()
+        .and_then(|m| snapshot.account(m))
+        .and_then(|a| a.iam.organizations_features.as_ref());
     let mut facts = Vec::new();
     let central = match features.map(|r| (r.value(), &r.source)) {
         Some((Some(list), source)) => {
             let on = list.iter().any(|f| f == ROOT_CREDENTIALS_MANAGEMENT);
-            facts.push(Fact::new(format!("centralized root credentials management is {}", if on { "enabled" } else { "not enabled" }), source, ACCOUNTS_FILE));
+            facts.push(Fact::new(
+                format!(
+                    "centralized root credentials management is {}",
+                    if on { "enabled" } else { "not enabled" }
+                ),
+                source,
+                ACCOUNTS_FILE,
+            ));
             Some(on)
         }
         Some((None, source)) => {
@@ -354,15 +536,23 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
 
     let (mut pass, mut fail, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
     for account in &accounts {
-        let is_member = matches!(&shape, Shape::Organization(_)) && management.as_deref() != Some(account);
-        let summary = snapshot.account(account).filter(|a| a.session.error().is_none()).and_then(|a| a.iam.account_summary.as_ref());
+        let is_member =
+            matches!(&shape, Shape::Organization(_)) && management.as_deref() != Some(account);
+        let summary = snapshot
+            .account(account)
+            .filter(|a| a.session.error().is_none())
+            .and_then(|a| a.iam.account_summary.as_ref());
         let Some(record) = summary else {
             facts.extend(scope::session_gap(snapshot, account));
             unknown.push(account.clone());
             continue;
         };
         let Some(map) = record.value() else {
-            facts.push(Fact::new(format!("GetAccountSummary failed in {account}"), &record.source, ACCOUNTS_FILE));
+            facts.push(Fact::new(
+                format!("GetAccountSummary failed in {account}"),
+                &record.source,
+                ACCOUNTS_FILE,
+            ));
             unknown.push(account.clone());
             continue;
         };
@@ -377,7 +567,11 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
             (_, true, Some(true)) => ("no root MFA and no root keys; the organization manages member root credentials centrally, but the removal of the root password was not verified", &mut unknown),
             (_, true, None) => ("root has no MFA; whether the organization removed member root credentials centrally could not be read", &mut unknown),
         };
-        facts.push(Fact::new(format!("account {account}: {}", verdict.0), &record.source, ACCOUNTS_FILE));
+        facts.push(Fact::new(
+            format!("account {account}: {}", verdict.0),
+            &record.source,
+            ACCOUNTS_FILE,
+        ));
         verdict.1.push(account.clone());
     }
     let total = accounts.len();
@@ -395,7 +589,12 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
     } else if total == 0 {
         Outcome::new(id, Status::Unknown, "No account was collected").with_facts(facts)
     } else {
-        Outcome::new(id, Status::Pass, format!("Root MFA is enabled in all {total} account(s)")).with_facts(facts)
+        Outcome::new(
+            id,
+            Status::Pass,
+            format!("Root MFA is enabled in all {total} account(s)"),
+        )
+        .with_facts(facts)
     }
 }
 
@@ -403,7 +602,9 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
 mod tests {
     use super::*;
     use crate::probes::fixture::*;
-    use crate::snapshot::{AccessKey, AttachedPolicy, IamGroup, IamRole, SsoInstance, UserCredentials};
+    use crate::snapshot::{
+        AccessKey, AttachedPolicy, IamGroup, IamRole, SsoInstance, UserCredentials,
+    };
     use chrono::TimeZone;
 
     fn user(name: &str, account: &str, password: bool, key: bool) -> UserCredentials {
@@ -412,7 +613,21 @@ mod tests {
             arn: format!("arn:aws:iam::{account}:user/{name}"),
             password_last_used: None,
             console_password: ok("iam", "GetLoginProfile", account, password),
-            access_keys: ok("iam", "ListAccessKeys", account, if key { vec![AccessKey { id: "AKIA".into(), status: "Active".into(), created: None, last_used: None }] } else { vec![] }),
+            access_keys: ok(
+                "iam",
+                "ListAccessKeys",
+                account,
+                if key {
+                    vec![AccessKey {
+                        id: "AKIA".into(),
+                        status: "Active".into(),
+                        created: None,
+                        last_used: None,
+                    }]
+                } else {
+                    vec![]
+                },
+            ),
             mfa_devices: ok("iam", "ListMFADevices", account, vec![]),
         }
     }
@@ -421,9 +636,19 @@ mod tests {
         IamUser {
             name: name.into(),
             arn: format!("arn:aws:iam::{account}:user/{name}"),
-            created: Some(Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().expect("valid")),
+            created: Some(
+                Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+                    .single()
+                    .expect("valid"),
+            ),
             groups: groups.iter().map(|g| g.to_string()).collect(),
-            attached_policies: attached.iter().map(|a| AttachedPolicy { name: a.rsplit('/').next().unwrap_or_default().into(), arn: a.to_string() }).collect(),
+            attached_policies: attached
+                .iter()
+                .map(|a| AttachedPolicy {
+                    name: a.rsplit('/').next().unwrap_or_default().into(),
+                    arn: a.to_string(),
+                })
+                .collect(),
             inline_policies: vec![],
             permissions_boundary: None,
         }
@@ -433,15 +658,45 @@ mod tests {
         Builder::organization()
             .account("222222222222", "prod", ROOT)
             .with_account(MGMT, |a| {
-                a.sso_instances = Some(ok("sso", "ListInstances", MGMT, vec![SsoInstance { arn: "arn:aws:sso:::instance/ssoins-1".into(), identity_store_id: "d-1".into(), owner_account_id: Some(MGMT.into()), status: Some("ACTIVE".into()) }]));
+                a.sso_instances = Some(ok(
+                    "sso",
+                    "ListInstances",
+                    MGMT,
+                    vec![SsoInstance {
+                        arn: "arn:aws:sso:::instance/ssoins-1".into(),
+                        identity_store_id: "d-1".into(),
+                        owner_account_id: Some(MGMT.into()),
+                        status: Some("ACTIVE".into()),
+                    }],
+                ));
             })
     }
 
     fn assign(mut s: crate::snapshot::Snapshot, accounts: &[&str]) -> crate::snapshot::Snapshot {
         use crate::snapshot::{AccountAssignment, PermissionSet};
-        s.identity_center.permission_sets = Some(ok("sso", "ListPermissionSets", MGMT, vec![PermissionSet { arn: "ps-1".into(), name: "Admin".into(), managed_policies: vec![], inline_policy: None }]));
+        s.identity_center.permission_sets = Some(ok(
+            "sso",
+            "ListPermissionSets",
+            MGMT,
+            vec![PermissionSet {
+                arn: "ps-1".into(),
+                name: "Admin".into(),
+                managed_policies: vec![],
+                inline_policy: None,
+            }],
+        ));
         for a in accounts {
-            s.identity_center.assignments.push(ok("sso", "ListAccountAssignments", MGMT, vec![AccountAssignment { account_id: a.to_string(), permission_set_arn: "ps-1".into(), principal_type: "GROUP".into(), principal_id: "g-1".into() }]));
+            s.identity_center.assignments.push(ok(
+                "sso",
+                "ListAccountAssignments",
+                MGMT,
+                vec![AccountAssignment {
+                    account_id: a.to_string(),
+                    permission_set_arn: "ps-1".into(),
+                    principal_type: "GROUP".into(),
+                    principal_id: "g-1".into(),
+                }],
+            ));
         }
         s
     }
@@ -454,7 +709,14 @@ mod tests {
 
     #[test]
     fn remaining_iam_users_make_it_partial() {
-        let s = org_with_ic().with_account(MGMT, |a| a.iam.users = vec![user("alice", MGMT, true, false), user("svc", MGMT, false, false)]).build();
+        let s = org_with_ic()
+            .with_account(MGMT, |a| {
+                a.iam.users = vec![
+                    user("alice", MGMT, true, false),
+                    user("svc", MGMT, false, false),
+                ]
+            })
+            .build();
         let o = identity_center(&assign(s, &["222222222222"]));
         assert_eq!(o.status, Status::Partial, "{o:?}");
         assert!(o.summary.contains("1 IAM user"), "{}", o.summary);
@@ -464,7 +726,10 @@ mod tests {
     #[test]
     fn no_assignments_fails_and_standalone_fails() {
         assert_eq!(identity_center(&org_with_ic().build()).status, Status::Fail);
-        assert_eq!(identity_center(&Builder::standalone("999999999999").build()).status, Status::Fail);
+        assert_eq!(
+            identity_center(&Builder::standalone("999999999999").build()).status,
+            Status::Fail
+        );
     }
 
     #[test]
@@ -481,18 +746,84 @@ mod tests {
             users: vec![
                 iam_user("direct", MGMT, &[ADMINISTRATOR_ACCESS], &[]),
                 iam_user("grouped", MGMT, &[], &["admins"]),
-                iam_user("reader", MGMT, &["arn:aws:iam::aws:policy/ReadOnlyAccess"], &[]),
+                iam_user(
+                    "reader",
+                    MGMT,
+                    &["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+                    &[],
+                ),
             ],
-            groups: vec![IamGroup { name: "admins".into(), arn: "arn:group/admins".into(), attached_policies: vec![AttachedPolicy { name: "AdministratorAccess".into(), arn: ADMINISTRATOR_ACCESS.into() }], inline_policies: vec![] }],
+            groups: vec![IamGroup {
+                name: "admins".into(),
+                arn: "arn:group/admins".into(),
+                attached_policies: vec![AttachedPolicy {
+                    name: "AdministratorAccess".into(),
+                    arn: ADMINISTRATOR_ACCESS.into(),
+                }],
+                inline_policies: vec![],
+            }],
             roles: vec![
-                IamRole { name: "deny-all".into(), arn: "arn:role/deny-all".into(), path: "/".into(), created: None, last_used: None, attached_policies: vec![], inline_policies: vec![InlinePolicy { name: "d".into(), document: r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#.into() }], permissions_boundary: None, assume_role_policy: None },
-                IamRole { name: "deploy".into(), arn: "arn:role/deploy".into(), path: "/".into(), created: None, last_used: Some(Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).single().expect("valid")), attached_policies: vec![], inline_policies: vec![InlinePolicy { name: "all".into(), document: r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into() }], permissions_boundary: None, assume_role_policy: None },
-                IamRole { name: "AWSServiceRoleForX".into(), arn: "arn:role/slr".into(), path: "/aws-service-role/x/".into(), created: None, last_used: None, attached_policies: vec![AttachedPolicy { name: "AdministratorAccess".into(), arn: ADMINISTRATOR_ACCESS.into() }], inline_policies: vec![], permissions_boundary: None, assume_role_policy: None },
+                IamRole {
+                    name: "deny-all".into(),
+                    arn: "arn:role/deny-all".into(),
+                    path: "/".into(),
+                    created: None,
+                    last_used: None,
+                    attached_policies: vec![],
+                    inline_policies: vec![InlinePolicy {
+                        name: "d".into(),
+                        document: r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#
+                            .into(),
+                    }],
+                    permissions_boundary: None,
+                    assume_role_policy: None,
+                },
+                IamRole {
+                    name: "deploy".into(),
+                    arn: "arn:role/deploy".into(),
+                    path: "/".into(),
+                    created: None,
+                    last_used: Some(
+                        Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0)
+                            .single()
+                            .expect("valid"),
+                    ),
+                    attached_policies: vec![],
+                    inline_policies: vec![InlinePolicy {
+                        name: "all".into(),
+                        document:
+                            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+                                .into(),
+                    }],
+                    permissions_boundary: None,
+                    assume_role_policy: None,
+                },
+                IamRole {
+                    name: "AWSServiceRoleForX".into(),
+                    arn: "arn:role/slr".into(),
+                    path: "/aws-service-role/x/".into(),
+                    created: None,
+                    last_used: None,
+                    attached_policies: vec![AttachedPolicy {
+                        name: "AdministratorAccess".into(),
+                        arn: ADMINISTRATOR_ACCESS.into(),
+                    }],
+                    inline_policies: vec![],
+                    permissions_boundary: None,
+                    assume_role_policy: None,
+                },
             ],
             policies: vec![],
         };
         let s = Builder::standalone("999999999999")
-            .with_account("999999999999", |a| a.iam.authorization = Some(ok("iam", "GetAccountAuthorizationDetails", "999999999999", details)))
+            .with_account("999999999999", |a| {
+                a.iam.authorization = Some(ok(
+                    "iam",
+                    "GetAccountAuthorizationDetails",
+                    "999999999999",
+                    details,
+                ))
+            })
             .build();
         let o = admin_sprawl(&s);
         assert_eq!(o.value, Some(3.0), "{o:?}");
@@ -503,7 +834,9 @@ mod tests {
 
     #[test]
     fn admin_count_unknown_when_an_account_is_unreadable() {
-        let mut s = Builder::organization().account("222222222222", "prod", ROOT).build();
+        let mut s = Builder::organization()
+            .account("222222222222", "prod", ROOT)
+            .build();
         s.accounts.retain(|a| a.account_id != "222222222222");
         s.accounts.push(unreachable("222222222222"));
         let o = admin_sprawl(&s);
@@ -513,7 +846,17 @@ mod tests {
 
     #[test]
     fn root_mfa_case_08() {
-        let summary = |mfa: i64, keys: i64| Some(ok("iam", "GetAccountSummary", "x", BTreeMap::from([("AccountMFAEnabled".to_string(), mfa), ("AccountAccessKeysPresent".to_string(), keys)])));
+        let summary = |mfa: i64, keys: i64| {
+            Some(ok(
+                "iam",
+                "GetAccountSummary",
+                "x",
+                BTreeMap::from([
+                    ("AccountMFAEnabled".to_string(), mfa),
+                    ("AccountAccessKeysPresent".to_string(), keys),
+                ]),
+            ))
+        };
         let build = |features: Option<Vec<String>>, member_keys: i64, mgmt_mfa: i64| {
             Builder::organization()
                 .account("222222222222", "prod", ROOT)
@@ -521,15 +864,26 @@ mod tests {
                     a.iam.account_summary = summary(mgmt_mfa, 0);
                     a.iam.organizations_features = Some(match features {
                         Some(f) => ok("iam", "ListOrganizationsFeatures", MGMT, f),
-                        None => err("iam", "ListOrganizationsFeatures", MGMT, "404", crate::snapshot::ErrorKind::NotImplemented),
+                        None => err(
+                            "iam",
+                            "ListOrganizationsFeatures",
+                            MGMT,
+                            "404",
+                            crate::snapshot::ErrorKind::NotImplemented,
+                        ),
                     });
                 })
-                .with_account("222222222222", |a| a.iam.account_summary = summary(0, member_keys))
+                .with_account("222222222222", |a| {
+                    a.iam.account_summary = summary(0, member_keys)
+                })
                 .build()
         };
         let central = Some(vec![ROOT_CREDENTIALS_MANAGEMENT.to_string()]);
         // Centrally managed, no keys, removal not verified: unknown, never fail.
-        assert_eq!(root_mfa(&build(central.clone(), 0, 1)).status, Status::Unknown);
+        assert_eq!(
+            root_mfa(&build(central.clone(), 0, 1)).status,
+            Status::Unknown
+        );
         // An active root key fails whatever the feature.
         assert_eq!(root_mfa(&build(central.clone(), 1, 1)).status, Status::Fail);
         // Feature off and no MFA: fail.

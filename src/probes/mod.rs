@@ -63,12 +63,20 @@ pub struct Fact {
 
 impl Fact {
     pub fn new(statement: impl Into<String>, source: &Provenance, file: &str) -> Self {
-        Fact { statement: statement.into(), source: Some(source.clone()), file: Some(file.into()) }
+        Fact {
+            statement: statement.into(),
+            source: Some(source.clone()),
+            file: Some(file.into()),
+        }
     }
 
     /// A conclusion drawn from other facts, or a fact about the collection itself.
     pub fn derived(statement: impl Into<String>) -> Self {
-        Fact { statement: statement.into(), source: None, file: None }
+        Fact {
+            statement: statement.into(),
+            source: None,
+            file: None,
+        }
     }
 }
 
@@ -174,7 +182,11 @@ static CATALOG: [Probe; 6] = [
         title: "Principals with full administrative access, and how many are inactive",
         run: identity::admin_sprawl,
     },
-    Probe { id: identity::ROOT_MFA, title: "Root user MFA in every account", run: identity::root_mfa },
+    Probe {
+        id: identity::ROOT_MFA,
+        title: "Root user MFA in every account",
+        run: identity::root_mfa,
+    },
 ];
 
 /// Finds a probe by id.

@@ -26,9 +26,13 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
                 .with_remediation(SEPARATE_REMEDIATION);
         }
         Shape::Unreadable(fact) => {
-            return Outcome::new(id, Status::Unknown, "The organization's accounts could not be read")
-                .with_facts(vec![fact])
-                .with_remediation(READ_ORG_REMEDIATION);
+            return Outcome::new(
+                id,
+                Status::Unknown,
+                "The organization's accounts could not be read",
+            )
+            .with_facts(vec![fact])
+            .with_remediation(READ_ORG_REMEDIATION);
         }
         Shape::Organization(view) => view,
     };
@@ -39,8 +43,23 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
     let mut unclassified = Vec::new();
     for account in view.members() {
         let c = view.classify(account);
-        facts.push(Fact::new(format!("account {} ({}) is {} ({})", account.id, account.name, c.labels(), c.reason), view.accounts_source, ORG_FILE));
-        let envs: Vec<Role> = c.roles.iter().copied().filter(|r| ENVIRONMENTS.contains(r)).collect();
+        facts.push(Fact::new(
+            format!(
+                "account {} ({}) is {} ({})",
+                account.id,
+                account.name,
+                c.labels(),
+                c.reason
+            ),
+            view.accounts_source,
+            ORG_FILE,
+        ));
+        let envs: Vec<Role> = c
+            .roles
+            .iter()
+            .copied()
+            .filter(|r| ENVIRONMENTS.contains(r))
+            .collect();
         match envs.len() {
             0 if c.roles.is_empty() => unclassified.push(account.id.clone()),
             0 => {}
@@ -50,13 +69,33 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
             _ => shared.push(account.id.clone()),
         }
     }
-    let management_env = view.account(&view.management).map(|m| view.classify(m)).filter(|c| c.is_workload());
+    let management_env = view
+        .account(&view.management)
+        .map(|m| view.classify(m))
+        .filter(|c| c.is_workload());
     if let Some(c) = &management_env {
-        facts.push(Fact::new(format!("the management account {} carries workloads: {} ({})", view.management, c.labels(), c.reason), view.accounts_source, ORG_FILE));
+        facts.push(Fact::new(
+            format!(
+                "the management account {} carries workloads: {} ({})",
+                view.management,
+                c.labels(),
+                c.reason
+            ),
+            view.accounts_source,
+            ORG_FILE,
+        ));
     }
 
-    let missing: Vec<&str> = ENVIRONMENTS.iter().filter(|e| !dedicated.contains(e)).map(|e| e.label()).collect();
-    let found: Vec<&str> = ENVIRONMENTS.iter().filter(|e| dedicated.contains(e)).map(|e| e.label()).collect();
+    let missing: Vec<&str> = ENVIRONMENTS
+        .iter()
+        .filter(|e| !dedicated.contains(e))
+        .map(|e| e.label())
+        .collect();
+    let found: Vec<&str> = ENVIRONMENTS
+        .iter()
+        .filter(|e| dedicated.contains(e))
+        .map(|e| e.label())
+        .collect();
     let members = view.members().count();
     let mut outcome = if members == 0 {
         Outcome::new(id, Status::Fail, "The organization has no member accounts: every environment shares the management account")
@@ -73,24 +112,33 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
             parts.push(format!("none dedicated to {}", missing.join(", ")));
         }
         if !shared.is_empty() {
-            parts.push(format!("{} account(s) shared between environments", shared.len()));
+            parts.push(format!(
+                "{} account(s) shared between environments",
+                shared.len()
+            ));
         }
         if management_env.is_some() {
             parts.push("workloads still in the management account".into());
         }
-        Outcome::new(id, Status::Partial, capitalize(&parts.join("; "))).with_accounts(shared.clone())
+        Outcome::new(id, Status::Partial, capitalize(&parts.join("; ")))
+            .with_accounts(shared.clone())
     };
     if outcome.status != Status::Pass {
         outcome = outcome.with_remediation(SEPARATE_REMEDIATION);
     }
     if !unclassified.is_empty() && outcome.status != Status::Unknown {
-        facts.push(Fact::derived(format!("{} account(s) could not be classified: {}", unclassified.len(), unclassified.join(", "))));
+        facts.push(Fact::derived(format!(
+            "{} account(s) could not be classified: {}",
+            unclassified.len(),
+            unclassified.join(", ")
+        )));
     }
     outcome.with_facts(facts)
 }
 
 const SEPARATE_REMEDIATION: &str = "Create dedicated production, staging and development accounts under Production and Non-production OUs, tag each with Environment, and move workloads out of the management account.";
-const READ_ORG_REMEDIATION: &str = "Run collect from the management account with organizations:Describe*/List* permissions.";
+const READ_ORG_REMEDIATION: &str =
+    "Run collect from the management account with organizations:Describe*/List* permissions.";
 
 /// `org.scp-at-ou`: all features, SCPs enabled, and every ACTIVE member account covered by a
 /// guardrail SCP (anything but allow-all) attached to the root or an OU above it.
@@ -98,21 +146,44 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
     let id = SCP_AT_OU;
     let view = match scope::shape(snapshot) {
         Shape::Standalone { account, source } => {
-            return Outcome::new(id, Status::Fail, format!("Account {account} is not in an AWS organization, so no SCP can apply"))
-                .with_facts(vec![Fact::new("DescribeOrganization: AWSOrganizationsNotInUseException", source, ORG_FILE)])
-                .with_accounts(vec![account])
-                .with_remediation(SCP_REMEDIATION);
+            return Outcome::new(
+                id,
+                Status::Fail,
+                format!("Account {account} is not in an AWS organization, so no SCP can apply"),
+            )
+            .with_facts(vec![Fact::new(
+                "DescribeOrganization: AWSOrganizationsNotInUseException",
+                source,
+                ORG_FILE,
+            )])
+            .with_accounts(vec![account])
+            .with_remediation(SCP_REMEDIATION);
         }
         Shape::Unreadable(fact) => {
-            return Outcome::new(id, Status::Unknown, "The organization could not be read").with_facts(vec![fact]).with_remediation(READ_ORG_REMEDIATION);
+            return Outcome::new(id, Status::Unknown, "The organization could not be read")
+                .with_facts(vec![fact])
+                .with_remediation(READ_ORG_REMEDIATION);
         }
         Shape::Organization(view) => view,
     };
-    let mut facts = vec![Fact::new(format!("organization {} has feature set {}", view.id, view.feature_set), view.org_source, ORG_FILE)];
+    let mut facts = vec![Fact::new(
+        format!(
+            "organization {} has feature set {}",
+            view.id, view.feature_set
+        ),
+        view.org_source,
+        ORG_FILE,
+    )];
     if view.feature_set != "ALL" {
-        return Outcome::new(id, Status::Fail, "The organization uses consolidated billing only: SCPs are not available")
-            .with_facts(facts)
-            .with_remediation("Enable all features in AWS Organizations, then enable the SCP policy type.");
+        return Outcome::new(
+            id,
+            Status::Fail,
+            "The organization uses consolidated billing only: SCPs are not available",
+        )
+        .with_facts(facts)
+        .with_remediation(
+            "Enable all features in AWS Organizations, then enable the SCP policy type.",
+        );
     }
 
     // SCPs must be enabled on the root.
@@ -120,11 +191,31 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
         return Outcome::new(id, Status::Unknown, "ListRoots was not collected").with_facts(facts);
     };
     let Some(root_list) = roots.value() else {
-        facts.push(Fact::new(format!("{} failed", roots.source.pointer()), &roots.source, ORG_FILE));
-        return Outcome::new(id, Status::Unknown, "Whether SCPs are enabled could not be read").with_facts(facts);
+        facts.push(Fact::new(
+            format!("{} failed", roots.source.pointer()),
+            &roots.source,
+            ORG_FILE,
+        ));
+        return Outcome::new(
+            id,
+            Status::Unknown,
+            "Whether SCPs are enabled could not be read",
+        )
+        .with_facts(facts);
     };
-    let enabled = root_list.iter().any(|r| r.policy_types.get("SERVICE_CONTROL_POLICY").is_some_and(|s| s == "ENABLED"));
-    facts.push(Fact::new(format!("SCP policy type on the root: {}", if enabled { "ENABLED" } else { "not enabled" }), &roots.source, ORG_FILE));
+    let enabled = root_list.iter().any(|r| {
+        r.policy_types
+            .get("SERVICE_CONTROL_POLICY")
+            .is_some_and(|s| s == "ENABLED")
+    });
+    facts.push(Fact::new(
+        format!(
+            "SCP policy type on the root: {}",
+            if enabled { "ENABLED" } else { "not enabled" }
+        ),
+        &roots.source,
+        ORG_FILE,
+    ));
     if !enabled {
         return Outcome::new(id, Status::Fail, "Service control policies are not enabled in the organization")
             .with_facts(facts)
@@ -136,8 +227,15 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
         facts.push(gap);
     }
     for g in &guardrails {
-        let targets = g.targets.as_ref().map(|t| t.join(", ")).unwrap_or("unknown (ListTargetsForPolicy failed)".into());
-        facts.push(Fact::derived(format!("guardrail SCP {} ({}) attached to: {targets}", g.name, g.id)));
+        let targets = g
+            .targets
+            .as_ref()
+            .map(|t| t.join(", "))
+            .unwrap_or("unknown (ListTargetsForPolicy failed)".into());
+        facts.push(Fact::derived(format!(
+            "guardrail SCP {} ({}) attached to: {targets}",
+            g.name, g.id
+        )));
     }
 
     let mut covered = Vec::new();
@@ -146,7 +244,10 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
     for account in view.members() {
         match coverage(&view, account, &guardrails) {
             Coverage::Covered(by) => {
-                facts.push(Fact::derived(format!("account {} ({}) is covered by {by}", account.id, account.name)));
+                facts.push(Fact::derived(format!(
+                    "account {} ({}) is covered by {by}",
+                    account.id, account.name
+                )));
                 covered.push(account.id.clone());
             }
             Coverage::AccountOnly(by) => {
@@ -154,11 +255,17 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
                 uncovered.push(account.id.clone());
             }
             Coverage::None => {
-                facts.push(Fact::derived(format!("account {} ({}) has no guardrail SCP on its OU path", account.id, account.name)));
+                facts.push(Fact::derived(format!(
+                    "account {} ({}) has no guardrail SCP on its OU path",
+                    account.id, account.name
+                )));
                 uncovered.push(account.id.clone());
             }
             Coverage::Unknown(why) => {
-                facts.push(Fact::derived(format!("account {} ({}): {why}", account.id, account.name)));
+                facts.push(Fact::derived(format!(
+                    "account {} ({}): {why}",
+                    account.id, account.name
+                )));
                 undetermined.push(account.id.clone());
             }
         }
@@ -171,12 +278,26 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
     } else if !uncovered.is_empty() {
         Outcome::new(id, Status::Partial, format!("{} of {total} member accounts covered by guardrail SCPs through their OU path; not covered: {}", covered.len(), uncovered.join(", "))).with_accounts(uncovered)
     } else if !undetermined.is_empty() {
-        Outcome::new(id, Status::Unknown, format!("SCP coverage could not be determined for {} of {total} member accounts", undetermined.len())).with_accounts(undetermined)
+        Outcome::new(
+            id,
+            Status::Unknown,
+            format!(
+                "SCP coverage could not be determined for {} of {total} member accounts",
+                undetermined.len()
+            ),
+        )
+        .with_accounts(undetermined)
     } else {
         Outcome::new(id, Status::Pass, format!("All {total} member accounts are covered by guardrail SCPs attached at the root or OU level"))
     };
-    let outcome = if outcome.status == Status::Pass { outcome } else { outcome.with_remediation(SCP_REMEDIATION) };
-    facts.push(Fact::derived("the management account is outside SCPs by AWS design and is judged by other probes"));
+    let outcome = if outcome.status == Status::Pass {
+        outcome
+    } else {
+        outcome.with_remediation(SCP_REMEDIATION)
+    };
+    facts.push(Fact::derived(
+        "the management account is outside SCPs by AWS design and is judged by other probes",
+    ));
     outcome.with_facts(facts)
 }
 
@@ -188,8 +309,16 @@ const SCP_REMEDIATION: &str = "Attach guardrail SCPs (deny disabling CloudTrail,
 fn guardrail_policies(snapshot: &Snapshot) -> (Vec<&Policy>, Option<Fact>) {
     let org = &snapshot.organization;
     let gap = match &org.policies {
-        None => Some(Fact::derived("organizations:ListPolicies was not collected")),
-        Some(r) => r.error().map(|e| Fact::new(format!("ListPolicies failed ({}): SCPs unknown", e.code), &r.source, ORG_FILE)),
+        None => Some(Fact::derived(
+            "organizations:ListPolicies was not collected",
+        )),
+        Some(r) => r.error().map(|e| {
+            Fact::new(
+                format!("ListPolicies failed ({}): SCPs unknown", e.code),
+                &r.source,
+                ORG_FILE,
+            )
+        }),
     };
     let policies = org
         .policy_details
@@ -207,7 +336,11 @@ enum Coverage {
     Unknown(String),
 }
 
-fn coverage(view: &scope::OrgView<'_>, account: &crate::snapshot::Account, guardrails: &[&Policy]) -> Coverage {
+fn coverage(
+    view: &scope::OrgView<'_>,
+    account: &crate::snapshot::Account,
+    guardrails: &[&Policy],
+) -> Coverage {
     let Some(ancestors) = view.ancestors(account) else {
         return Coverage::Unknown("its position in the OU tree could not be read".into());
     };
@@ -228,7 +361,12 @@ fn coverage(view: &scope::OrgView<'_>, account: &crate::snapshot::Account, guard
     if unknown_targets {
         return Coverage::Unknown("the targets of some SCPs could not be read".into());
     }
-    if view.evidence.policies.as_ref().is_none_or(|r| r.error().is_some()) {
+    if view
+        .evidence
+        .policies
+        .as_ref()
+        .is_none_or(|r| r.error().is_some())
+    {
         return Coverage::Unknown("the SCP list could not be read".into());
     }
     if !on_account.is_empty() {
@@ -297,19 +435,31 @@ mod tests {
             .build();
         let o = separate_environments(&s);
         assert_eq!(o.status, Status::Partial, "{o:?}");
-        assert!(o.summary.contains("none dedicated to staging, development"), "{}", o.summary);
+        assert!(
+            o.summary.contains("none dedicated to staging, development"),
+            "{}",
+            o.summary
+        );
     }
 
     #[test]
     fn tags_override_names() {
-        let s = landing_zone().tag("444444444444", "Environment", "production").build();
+        let s = landing_zone()
+            .tag("444444444444", "Environment", "production")
+            .build();
         let o = separate_environments(&s);
-        assert_eq!(o.status, Status::Partial, "staging now has no account: {o:?}");
+        assert_eq!(
+            o.status,
+            Status::Partial,
+            "staging now has no account: {o:?}"
+        );
     }
 
     #[test]
     fn shared_account_is_partial() {
-        let s = landing_zone().account("666666666666", "prod-and-dev", "ou-np").build();
+        let s = landing_zone()
+            .account("666666666666", "prod-and-dev", "ou-np")
+            .build();
         let o = separate_environments(&s);
         assert_eq!(o.status, Status::Partial);
         assert_eq!(o.accounts, vec!["666666666666"]);
@@ -317,15 +467,28 @@ mod tests {
 
     #[test]
     fn unclassifiable_accounts_are_unknown() {
-        let s = Builder::organization().account("222222222222", "alpha", ROOT).account("333333333333", "beta", ROOT).build();
+        let s = Builder::organization()
+            .account("222222222222", "alpha", ROOT)
+            .account("333333333333", "beta", ROOT)
+            .build();
         assert_eq!(separate_environments(&s).status, Status::Unknown);
     }
 
     #[test]
     fn scp_on_ous_covers_all() {
         let s = landing_zone()
-            .scp("p-FullAWSAccess", "FullAWSAccess", FULL_ACCESS, &[ROOT, "ou-sec", "ou-prod", "ou-np"])
-            .scp("p-guard", "guardrails", DENY_LEAVE, &["ou-sec", "ou-prod", "ou-np"])
+            .scp(
+                "p-FullAWSAccess",
+                "FullAWSAccess",
+                FULL_ACCESS,
+                &[ROOT, "ou-sec", "ou-prod", "ou-np"],
+            )
+            .scp(
+                "p-guard",
+                "guardrails",
+                DENY_LEAVE,
+                &["ou-sec", "ou-prod", "ou-np"],
+            )
             .build();
         let o = scp_at_ou(&s);
         assert_eq!(o.status, Status::Pass, "{o:?}");
@@ -333,30 +496,47 @@ mod tests {
 
     #[test]
     fn full_aws_access_alone_is_no_guardrail() {
-        let s = landing_zone().scp("p-FullAWSAccess", "FullAWSAccess", FULL_ACCESS, &[ROOT]).build();
+        let s = landing_zone()
+            .scp("p-FullAWSAccess", "FullAWSAccess", FULL_ACCESS, &[ROOT])
+            .build();
         assert_eq!(scp_at_ou(&s).status, Status::Fail);
     }
 
     #[test]
     fn scp_on_one_ou_is_partial_and_account_attachment_does_not_count() {
         let s = landing_zone()
-            .scp("p-guard", "guardrails", DENY_LEAVE, &["ou-prod", "444444444444"])
+            .scp(
+                "p-guard",
+                "guardrails",
+                DENY_LEAVE,
+                &["ou-prod", "444444444444"],
+            )
             .build();
         let o = scp_at_ou(&s);
         assert_eq!(o.status, Status::Partial, "{o:?}");
-        assert_eq!(o.accounts, vec!["333333333333", "444444444444", "555555555555"]);
-        assert!(o.facts.iter().any(|f| f.statement.contains("only to the account itself")));
+        assert_eq!(
+            o.accounts,
+            vec!["333333333333", "444444444444", "555555555555"]
+        );
+        assert!(o
+            .facts
+            .iter()
+            .any(|f| f.statement.contains("only to the account itself")));
     }
 
     #[test]
     fn root_attachment_covers_everyone() {
-        let s = landing_zone().scp("p-guard", "guardrails", DENY_LEAVE, &[ROOT]).build();
+        let s = landing_zone()
+            .scp("p-guard", "guardrails", DENY_LEAVE, &[ROOT])
+            .build();
         assert_eq!(scp_at_ou(&s).status, Status::Pass);
     }
 
     #[test]
     fn unreadable_targets_are_unknown_not_fail() {
-        let mut s = landing_zone().scp("p-guard", "guardrails", DENY_LEAVE, &[]).build();
+        let mut s = landing_zone()
+            .scp("p-guard", "guardrails", DENY_LEAVE, &[])
+            .build();
         if let crate::snapshot::Fetch::Ok(p) = &mut s.organization.policy_details[0].result {
             p.targets = None;
         }
@@ -366,7 +546,9 @@ mod tests {
     #[test]
     fn consolidated_billing_fails() {
         let mut s = landing_zone().build();
-        if let Some(crate::snapshot::Fetch::Ok(o)) = s.organization.organization.as_mut().map(|r| &mut r.result) {
+        if let Some(crate::snapshot::Fetch::Ok(o)) =
+            s.organization.organization.as_mut().map(|r| &mut r.result)
+        {
             o.feature_set = "CONSOLIDATED_BILLING".into();
         }
         assert_eq!(scp_at_ou(&s).status, Status::Fail);

@@ -25,7 +25,10 @@ pub const SSO_FILE: &str = crate::snapshot::IDENTITY_CENTER_FILE;
 /// The shape of the collected scope.
 pub enum Shape<'a> {
     /// One account outside any organization.
-    Standalone { account: String, source: &'a Provenance },
+    Standalone {
+        account: String,
+        source: &'a Provenance,
+    },
     /// An organization whose account list was read.
     Organization(OrgView<'a>),
     /// The organization (or its account list) could not be read: nothing organization-wide
@@ -57,7 +60,10 @@ pub fn shape(snapshot: &Snapshot) -> Shape<'_> {
     };
     let organization = match (&record.result, record.error()) {
         (_, Some(e)) if e.code == NOT_IN_ORG => {
-            return Shape::Standalone { account: record.source.account.clone(), source: &record.source }
+            return Shape::Standalone {
+                account: record.source.account.clone(),
+                source: &record.source,
+            }
         }
         (_, Some(e)) => {
             return Shape::Unreadable(unreadable(&record.source, &e.code));
@@ -68,7 +74,9 @@ pub fn shape(snapshot: &Snapshot) -> Shape<'_> {
         },
     };
     let Some(accounts) = &org.accounts else {
-        return Shape::Unreadable(Fact::derived("organizations:ListAccounts was not collected"));
+        return Shape::Unreadable(Fact::derived(
+            "organizations:ListAccounts was not collected",
+        ));
     };
     let Some(list) = accounts.value() else {
         let code = accounts.error().map(|e| e.code.as_str()).unwrap_or("error");
@@ -88,13 +96,23 @@ pub fn shape(snapshot: &Snapshot) -> Shape<'_> {
 }
 
 fn unreadable(source: &Provenance, code: &str) -> Fact {
-    Fact::new(format!("{} failed ({code}): the organization could not be read", source.pointer()), source, ORG_FILE)
+    Fact::new(
+        format!(
+            "{} failed ({code}): the organization could not be read",
+            source.pointer()
+        ),
+        source,
+        ORG_FILE,
+    )
 }
 
 impl<'a> OrgView<'a> {
     /// ACTIVE member accounts (the management account is not a member: SCPs never reach it).
     pub fn members(&self) -> impl Iterator<Item = &'a Account> + '_ {
-        self.active.iter().copied().filter(move |a| a.id != self.management)
+        self.active
+            .iter()
+            .copied()
+            .filter(move |a| a.id != self.management)
     }
 
     /// Ids from the root down to the account's parent (`[root, ou, …]`), or `None` when the
@@ -110,7 +128,12 @@ impl<'a> OrgView<'a> {
                 chain.reverse();
                 return Some(chain);
             }
-            let ou = self.evidence.organizational_units.iter().filter_map(|r| r.value()).find(|o| o.id == current)?;
+            let ou = self
+                .evidence
+                .organizational_units
+                .iter()
+                .filter_map(|r| r.value())
+                .find(|o| o.id == current)?;
             current = ou.parent_id.clone();
         }
         None
@@ -118,11 +141,17 @@ impl<'a> OrgView<'a> {
 
     /// The names of the OUs above an account, outermost first (the root is left out).
     pub fn ou_names(&self, account: &Account) -> Vec<String> {
-        let Some(chain) = self.ancestors(account) else { return Vec::new() };
+        let Some(chain) = self.ancestors(account) else {
+            return Vec::new();
+        };
         chain
             .iter()
             .filter_map(|id| {
-                self.evidence.organizational_units.iter().filter_map(|r| r.value()).find(|o| &o.id == id)
+                self.evidence
+                    .organizational_units
+                    .iter()
+                    .filter_map(|r| r.value())
+                    .find(|o| &o.id == id)
             })
             .map(|o| o.name.clone())
             .collect()
@@ -134,34 +163,56 @@ impl<'a> OrgView<'a> {
 
     /// Classifies an account from its tags, name and OU path.
     pub fn classify(&self, account: &Account) -> Classification {
-        let tags = self.evidence.account_tags.get(&account.id).and_then(|r| r.value());
+        let tags = self
+            .evidence
+            .account_tags
+            .get(&account.id)
+            .and_then(|r| r.value());
         if let Some(tags) = tags {
             for (key, value) in tags {
                 if ENV_TAG_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
                     let roles = roles_in(value);
                     if !roles.is_empty() {
-                        return Classification { roles, reason: format!("tag {key}={value}") };
+                        return Classification {
+                            roles,
+                            reason: format!("tag {key}={value}"),
+                        };
                     }
                 }
             }
         }
         let roles = roles_in(&account.name);
         if !roles.is_empty() {
-            return Classification { roles, reason: format!("account name `{}`", account.name) };
+            return Classification {
+                roles,
+                reason: format!("account name `{}`", account.name),
+            };
         }
         // The innermost OU that says something decides.
         for ou in self.ou_names(account).iter().rev() {
             let roles = roles_in(ou);
             if !roles.is_empty() {
-                return Classification { roles, reason: format!("OU `{ou}`") };
+                return Classification {
+                    roles,
+                    reason: format!("OU `{ou}`"),
+                };
             }
         }
-        Classification { roles: BTreeSet::new(), reason: "no tag, name or OU says".into() }
+        Classification {
+            roles: BTreeSet::new(),
+            reason: "no tag, name or OU says".into(),
+        }
     }
 }
 
 /// Tag keys read as "which environment is this account for".
-const ENV_TAG_KEYS: [&str; 5] = ["environment", "env", "stage", "environment-type", "workload-env"];
+const ENV_TAG_KEYS: [&str; 5] = [
+    "environment",
+    "env",
+    "stage",
+    "environment-type",
+    "workload-env",
+];
 
 /// What an account is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -205,7 +256,11 @@ impl Classification {
         if self.roles.is_empty() {
             return "unclassified".into();
         }
-        self.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(" + ")
+        self.roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 
     pub fn is_workload(&self) -> bool {
@@ -221,11 +276,22 @@ impl Classification {
 /// folded first so that "production" inside them is not read as production.
 pub fn roles_in(text: &str) -> BTreeSet<Role> {
     let mut lower = text.to_ascii_lowercase();
-    for spelling in ["non-production", "nonproduction", "non_production", "non production", "non-prod", "nonprod", "non_prod"] {
+    for spelling in [
+        "non-production",
+        "nonproduction",
+        "non_production",
+        "non production",
+        "non-prod",
+        "nonprod",
+        "non_prod",
+    ] {
         lower = lower.replace(spelling, " nonprod ");
     }
     let mut roles = BTreeSet::new();
-    for token in lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()) {
+    for token in lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+    {
         let role = match token {
             "prod" | "production" | "prd" | "live" => Role::Production,
             "staging" | "stage" | "stg" | "uat" | "preprod" => Role::Staging,
@@ -245,10 +311,16 @@ pub fn roles_in(text: &str) -> BTreeSet<Role> {
 /// A fact saying an account could not be entered, when that is why evidence is missing.
 pub fn session_gap(snapshot: &Snapshot, account: &str) -> Option<Fact> {
     match snapshot.account(account) {
-        None => Some(Fact::derived(format!("account {account} was not collected"))),
+        None => Some(Fact::derived(format!(
+            "account {account} was not collected"
+        ))),
         Some(a) => a.session.error().map(|e| {
             Fact::new(
-                format!("could not enter account {account}: {} ({})", e.code, kind_label(e.kind)),
+                format!(
+                    "could not enter account {account}: {} ({})",
+                    e.code,
+                    kind_label(e.kind)
+                ),
                 &a.session.source,
                 ACCOUNTS_FILE,
             )
@@ -283,7 +355,10 @@ mod tests {
 
     #[test]
     fn non_production_is_not_production() {
-        assert_eq!(roles_in("Non-production"), BTreeSet::from([Role::NonProduction]));
+        assert_eq!(
+            roles_in("Non-production"),
+            BTreeSet::from([Role::NonProduction])
+        );
         assert_eq!(roles_in("NonProd"), BTreeSet::from([Role::NonProduction]));
         assert_eq!(roles_in("Production"), BTreeSet::from([Role::Production]));
     }
@@ -292,7 +367,10 @@ mod tests {
     fn names_give_roles() {
         assert_eq!(roles_in("acme-prod"), BTreeSet::from([Role::Production]));
         assert_eq!(roles_in("log-archive"), BTreeSet::from([Role::Security]));
-        assert_eq!(roles_in("prod-and-dev"), BTreeSet::from([Role::Production, Role::Development]));
+        assert_eq!(
+            roles_in("prod-and-dev"),
+            BTreeSet::from([Role::Production, Role::Development])
+        );
         assert!(roles_in("master").is_empty());
         // "product" is not "prod".
         assert!(roles_in("product-analytics").is_empty());

@@ -47,9 +47,14 @@ pub fn audit_account(snapshot: &Snapshot) -> Outcome {
     let mut uncovered = Vec::new();
     for account in &accounts {
         let applies = |t: &Trail| covers(&shape, t, account);
-        if verdicts.iter().any(|(t, v)| applies(t) && matches!(v, Verdict::Qualifies)) {
+        if verdicts
+            .iter()
+            .any(|(t, v)| applies(t) && matches!(v, Verdict::Qualifies))
+        {
             covered.push(account.clone());
-        } else if verdicts.iter().any(|(t, v)| applies(t) && matches!(v, Verdict::Unknown(_)))
+        } else if verdicts
+            .iter()
+            .any(|(t, v)| applies(t) && matches!(v, Verdict::Unknown(_)))
             || listing_gaps.contains(account)
             || org_trails_unseen
         {
@@ -65,7 +70,12 @@ pub fn audit_account(snapshot: &Snapshot) -> Outcome {
     }
 
     let reasons = |pick: fn(&Verdict) -> Option<&Vec<String>>| -> String {
-        let mut all: Vec<String> = verdicts.iter().filter_map(|(_, v)| pick(v)).flatten().cloned().collect();
+        let mut all: Vec<String> = verdicts
+            .iter()
+            .filter_map(|(_, v)| pick(v))
+            .flatten()
+            .cloned()
+            .collect();
         all.dedup();
         all.join("; ")
     };
@@ -73,17 +83,54 @@ pub fn audit_account(snapshot: &Snapshot) -> Outcome {
     let outcome = if total > 0 && covered.len() == total {
         Outcome::new(id, Status::Pass, format!("Every account ({total}) is logged by a validated, multi-region trail that is logging into a bucket in a dedicated audit account"))
     } else if trails.is_empty() && unknown.is_empty() {
-        Outcome::new(id, Status::Fail, "No CloudTrail trail exists in any collected account").with_accounts(uncovered)
+        Outcome::new(
+            id,
+            Status::Fail,
+            "No CloudTrail trail exists in any collected account",
+        )
+        .with_accounts(uncovered)
     } else if !uncovered.is_empty() && covered.is_empty() {
-        let why = reasons(|v| match v { Verdict::Fails(r) => Some(r), _ => None });
-        let why = if why.is_empty() { "no trail covers these accounts".to_string() } else { why };
-        Outcome::new(id, Status::Fail, format!("No qualifying trail: {why}")).with_accounts(uncovered)
+        let why = reasons(|v| match v {
+            Verdict::Fails(r) => Some(r),
+            _ => None,
+        });
+        let why = if why.is_empty() {
+            "no trail covers these accounts".to_string()
+        } else {
+            why
+        };
+        Outcome::new(id, Status::Fail, format!("No qualifying trail: {why}"))
+            .with_accounts(uncovered)
     } else if !uncovered.is_empty() {
-        Outcome::new(id, Status::Partial, format!("{} of {total} accounts logged to a dedicated audit account; not: {}", covered.len(), uncovered.join(", "))).with_accounts(uncovered)
+        Outcome::new(
+            id,
+            Status::Partial,
+            format!(
+                "{} of {total} accounts logged to a dedicated audit account; not: {}",
+                covered.len(),
+                uncovered.join(", ")
+            ),
+        )
+        .with_accounts(uncovered)
     } else {
-        let why = reasons(|v| match v { Verdict::Unknown(r) => Some(r), _ => None });
-        let why = if why.is_empty() { "trail listings are missing".to_string() } else { why };
-        Outcome::new(id, Status::Unknown, format!("Could not confirm for {} of {total} accounts: {why}", unknown.len())).with_accounts(unknown)
+        let why = reasons(|v| match v {
+            Verdict::Unknown(r) => Some(r),
+            _ => None,
+        });
+        let why = if why.is_empty() {
+            "trail listings are missing".to_string()
+        } else {
+            why
+        };
+        Outcome::new(
+            id,
+            Status::Unknown,
+            format!(
+                "Could not confirm for {} of {total} accounts: {why}",
+                unknown.len()
+            ),
+        )
+        .with_accounts(unknown)
     };
     let outcome = match outcome.status {
         Status::Pass => outcome,
@@ -122,7 +169,14 @@ fn unique_trails(snapshot: &Snapshot) -> (BTreeMap<String, Trail>, Vec<Fact>, Ve
                 }
                 None => {
                     let code = listing.error().map(|e| e.code.as_str()).unwrap_or("error");
-                    facts.push(Fact::new(format!("DescribeTrails failed in {} {} ({code})", listing.source.account, listing.source.region), &listing.source, ACCOUNTS_FILE));
+                    facts.push(Fact::new(
+                        format!(
+                            "DescribeTrails failed in {} {} ({code})",
+                            listing.source.account, listing.source.region
+                        ),
+                        &listing.source,
+                        ACCOUNTS_FILE,
+                    ));
                     if !gaps.contains(&account) {
                         gaps.push(account.clone());
                     }
@@ -160,18 +214,41 @@ fn judge(snapshot: &Snapshot, shape: &Shape<'_>, trail: &Trail, facts: &mut Vec<
     match details(snapshot, &trail.arn).map(|d| (&d.status, d)) {
         Some((status, _)) => match status.value() {
             Some(s) => {
-                facts.push(Fact::new(format!("trail {name} is {}", if s.is_logging { "logging" } else { "NOT logging" }), &status.source, TRAIL_FILE));
+                facts.push(Fact::new(
+                    format!(
+                        "trail {name} is {}",
+                        if s.is_logging {
+                            "logging"
+                        } else {
+                            "NOT logging"
+                        }
+                    ),
+                    &status.source,
+                    TRAIL_FILE,
+                ));
                 if !s.is_logging {
                     fails.push(format!("trail {name} is not logging"));
                 }
             }
             None => {
                 let code = status.error().map(|e| e.code.as_str()).unwrap_or("error");
-                facts.push(Fact::new(format!("GetTrailStatus for {name} failed in owner account {} ({code})", status.source.account), &status.source, TRAIL_FILE));
-                unknowns.push(format!("logging status of {name} not readable from owner account {}", trail.owner_account().unwrap_or("?")));
+                facts.push(Fact::new(
+                    format!(
+                        "GetTrailStatus for {name} failed in owner account {} ({code})",
+                        status.source.account
+                    ),
+                    &status.source,
+                    TRAIL_FILE,
+                ));
+                unknowns.push(format!(
+                    "logging status of {name} not readable from owner account {}",
+                    trail.owner_account().unwrap_or("?")
+                ));
             }
         },
-        None => unknowns.push(format!("logging status of {name} not collected from its owner account")),
+        None => unknowns.push(format!(
+            "logging status of {name} not collected from its owner account"
+        )),
     }
     match bucket_role(snapshot, shape, trail, facts) {
         BucketRole::Audit => {}
@@ -198,34 +275,65 @@ enum BucketRole {
 }
 
 /// Who owns the trail's bucket, and is that a dedicated audit account.
-fn bucket_role(snapshot: &Snapshot, shape: &Shape<'_>, trail: &Trail, facts: &mut Vec<Fact>) -> BucketRole {
+fn bucket_role(
+    snapshot: &Snapshot,
+    shape: &Shape<'_>,
+    trail: &Trail,
+    facts: &mut Vec<Fact>,
+) -> BucketRole {
     let Some(bucket) = &trail.s3_bucket else {
         return BucketRole::Bad(format!("trail {} has no S3 bucket", trail.name));
     };
-    let owner = snapshot.cloudtrail.buckets.iter().find(|b| &b.name == bucket).and_then(|b: &BucketEvidence| b.owner_account.clone());
+    let owner = snapshot
+        .cloudtrail
+        .buckets
+        .iter()
+        .find(|b| &b.name == bucket)
+        .and_then(|b: &BucketEvidence| b.owner_account.clone());
     let Some(owner) = owner else {
-        return BucketRole::Unknown(format!("owner of bucket {bucket} not found among the collected accounts' ListBuckets"));
+        return BucketRole::Unknown(format!(
+            "owner of bucket {bucket} not found among the collected accounts' ListBuckets"
+        ));
     };
     let listing = snapshot.account(&owner).and_then(|a| a.buckets.as_ref());
-    let statement = format!("bucket {bucket} is owned by account {owner} (listed by its ListBuckets)");
+    let statement =
+        format!("bucket {bucket} is owned by account {owner} (listed by its ListBuckets)");
     match listing {
         Some(l) => facts.push(Fact::new(statement, &l.source, ACCOUNTS_FILE)),
         None => facts.push(Fact::derived(statement)),
     }
     match shape {
-        Shape::Standalone { .. } => BucketRole::Bad(format!("bucket {bucket} is in the only account, the one it audits")),
-        Shape::Unreadable(_) => BucketRole::Unknown("the organization could not be read, so account roles are unknown".into()),
+        Shape::Standalone { .. } => BucketRole::Bad(format!(
+            "bucket {bucket} is in the only account, the one it audits"
+        )),
+        Shape::Unreadable(_) => BucketRole::Unknown(
+            "the organization could not be read, so account roles are unknown".into(),
+        ),
         Shape::Organization(view) => {
             if owner == view.management {
-                return BucketRole::Bad(format!("bucket {bucket} is in the management account {owner}"));
+                return BucketRole::Bad(format!(
+                    "bucket {bucket} is in the management account {owner}"
+                ));
             }
             let Some(account) = view.account(&owner) else {
                 return BucketRole::Unknown(format!("bucket {bucket} is in account {owner}, which is not an active account of the organization"));
             };
             let c = view.classify(account);
-            facts.push(Fact::new(format!("account {owner} ({}) is {} ({})", account.name, c.labels(), c.reason), view.accounts_source, scope::ORG_FILE));
+            facts.push(Fact::new(
+                format!(
+                    "account {owner} ({}) is {} ({})",
+                    account.name,
+                    c.labels(),
+                    c.reason
+                ),
+                view.accounts_source,
+                scope::ORG_FILE,
+            ));
             if c.is_workload() {
-                BucketRole::Bad(format!("bucket {bucket} is in workload account {owner} ({})", c.labels()))
+                BucketRole::Bad(format!(
+                    "bucket {bucket} is in workload account {owner} ({})",
+                    c.labels()
+                ))
             } else if c.is_security() {
                 BucketRole::Audit
             } else {
@@ -260,8 +368,22 @@ mod tests {
     fn status(logging: bool, owner: &str) -> TrailDetails {
         TrailDetails {
             arn: ORG_TRAIL.into(),
-            status: ok("cloudtrail", "GetTrailStatus", owner, TrailStatus { is_logging: logging, latest_delivery_time: None, latest_delivery_error: None }),
-            event_selectors: ok("cloudtrail", "GetEventSelectors", owner, EventSelectors::default()),
+            status: ok(
+                "cloudtrail",
+                "GetTrailStatus",
+                owner,
+                TrailStatus {
+                    is_logging: logging,
+                    latest_delivery_time: None,
+                    latest_delivery_error: None,
+                },
+            ),
+            event_selectors: ok(
+                "cloudtrail",
+                "GetEventSelectors",
+                owner,
+                EventSelectors::default(),
+            ),
         }
     }
 
@@ -271,25 +393,52 @@ mod tests {
             .ou("ou-prod", "Production", ROOT)
             .account("333333333333", "log-archive", "ou-sec")
             .account("222222222222", "workload-prod", "ou-prod")
-            .with_account(MGMT, |a| a.trails = vec![ok("cloudtrail", "DescribeTrails", MGMT, vec![t.clone()])])
+            .with_account(MGMT, |a| {
+                a.trails = vec![ok("cloudtrail", "DescribeTrails", MGMT, vec![t.clone()])]
+            })
             // Case 01: the member sees the org trail as a shadow trail.
-            .with_account("222222222222", |a| a.trails = vec![ok("cloudtrail", "DescribeTrails", "222222222222", vec![t])])
-            .with_account(bucket_owner, |a| a.buckets = Some(ok("s3", "ListBuckets", bucket_owner, vec!["org-cloudtrail-logs-example".into()])))
+            .with_account("222222222222", |a| {
+                a.trails = vec![ok("cloudtrail", "DescribeTrails", "222222222222", vec![t])]
+            })
+            .with_account(bucket_owner, |a| {
+                a.buckets = Some(ok(
+                    "s3",
+                    "ListBuckets",
+                    bucket_owner,
+                    vec!["org-cloudtrail-logs-example".into()],
+                ))
+            })
     }
 
     fn with_bucket(mut s: Snapshot, owner: Option<&str>) -> Snapshot {
-        s.cloudtrail.buckets.push(BucketEvidence { name: "org-cloudtrail-logs-example".into(), owner_account: owner.map(String::from), object_lock: None, versioning: None, lifecycle_rules: None, policy: None });
+        s.cloudtrail.buckets.push(BucketEvidence {
+            name: "org-cloudtrail-logs-example".into(),
+            owner_account: owner.map(String::from),
+            object_lock: None,
+            versioning: None,
+            lifecycle_rules: None,
+            policy: None,
+        });
         s
     }
 
     #[test]
     fn org_trail_into_log_archive_passes_for_every_account() {
-        let mut s = with_bucket(org("333333333333", trail(ORG_TRAIL, true)).build(), Some("333333333333"));
+        let mut s = with_bucket(
+            org("333333333333", trail(ORG_TRAIL, true)).build(),
+            Some("333333333333"),
+        );
         s.cloudtrail.trails.push(status(true, MGMT));
         let o = audit_account(&s);
         assert_eq!(o.status, Status::Pass, "{o:?}");
         // Case 05: one trail listed twice is one trail.
-        assert_eq!(o.facts.iter().filter(|f| f.statement.starts_with("trail arn:")).count(), 1);
+        assert_eq!(
+            o.facts
+                .iter()
+                .filter(|f| f.statement.starts_with("trail arn:"))
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -303,7 +452,10 @@ mod tests {
 
     #[test]
     fn bucket_in_workload_account_fails() {
-        let mut s = with_bucket(org("222222222222", trail(ORG_TRAIL, true)).build(), Some("222222222222"));
+        let mut s = with_bucket(
+            org("222222222222", trail(ORG_TRAIL, true)).build(),
+            Some("222222222222"),
+        );
         s.cloudtrail.trails.push(status(true, MGMT));
         assert_eq!(audit_account(&s).status, Status::Fail);
     }
@@ -311,9 +463,18 @@ mod tests {
     #[test]
     fn status_unreadable_from_owner_is_unknown_not_fail() {
         // Case 02: never store an unread IsLogging as false.
-        let mut s = with_bucket(org("333333333333", trail(ORG_TRAIL, true)).build(), Some("333333333333"));
+        let mut s = with_bucket(
+            org("333333333333", trail(ORG_TRAIL, true)).build(),
+            Some("333333333333"),
+        );
         let mut d = status(true, MGMT);
-        d.status = err("cloudtrail", "GetTrailStatus", MGMT, "AccessDeniedException", ErrorKind::AccessDenied);
+        d.status = err(
+            "cloudtrail",
+            "GetTrailStatus",
+            MGMT,
+            "AccessDeniedException",
+            ErrorKind::AccessDenied,
+        );
         s.cloudtrail.trails.push(d);
         let o = audit_account(&s);
         assert_eq!(o.status, Status::Unknown, "{o:?}");
@@ -328,7 +489,10 @@ mod tests {
 
     #[test]
     fn stopped_trail_fails() {
-        let mut s = with_bucket(org("333333333333", trail(ORG_TRAIL, true)).build(), Some("333333333333"));
+        let mut s = with_bucket(
+            org("333333333333", trail(ORG_TRAIL, true)).build(),
+            Some("333333333333"),
+        );
         s.cloudtrail.trails.push(status(false, MGMT));
         let o = audit_account(&s);
         assert_eq!(o.status, Status::Fail);
@@ -338,7 +502,10 @@ mod tests {
     #[test]
     fn account_trail_only_covers_its_owner() {
         // A non-organization trail in the management account does not log the members.
-        let mut s = with_bucket(org("333333333333", trail(ORG_TRAIL, false)).build(), Some("333333333333"));
+        let mut s = with_bucket(
+            org("333333333333", trail(ORG_TRAIL, false)).build(),
+            Some("333333333333"),
+        );
         s.cloudtrail.trails.push(status(true, MGMT));
         let o = audit_account(&s);
         assert_eq!(o.status, Status::Partial, "{o:?}");
@@ -347,7 +514,10 @@ mod tests {
 
     #[test]
     fn unreachable_member_is_unknown_never_pass() {
-        let mut s = with_bucket(org("333333333333", trail(ORG_TRAIL, true)).build(), Some("333333333333"));
+        let mut s = with_bucket(
+            org("333333333333", trail(ORG_TRAIL, true)).build(),
+            Some("333333333333"),
+        );
         s.cloudtrail.trails.push(status(true, MGMT));
         s.accounts.retain(|a| a.account_id != "222222222222");
         s.accounts.push(unreachable("222222222222"));
@@ -367,7 +537,12 @@ mod tests {
         let s = Builder::standalone("999999999999")
             .with_account("999999999999", |a| {
                 a.trails = vec![ok("cloudtrail", "DescribeTrails", "999999999999", vec![t])];
-                a.buckets = Some(ok("s3", "ListBuckets", "999999999999", vec!["org-cloudtrail-logs-example".into()]));
+                a.buckets = Some(ok(
+                    "s3",
+                    "ListBuckets",
+                    "999999999999",
+                    vec!["org-cloudtrail-logs-example".into()],
+                ));
             })
             .build();
         let s = with_bucket(s, Some("999999999999"));

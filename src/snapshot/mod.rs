@@ -28,24 +28,43 @@ pub const CLOUDTRAIL_FILE: &str = "cloudtrail.json";
 pub const IDENTITY_CENTER_FILE: &str = "identity-center.json";
 
 /// The data files every snapshot holds, in the order they are written.
-pub const DATA_FILES: [&str; 4] =
-    [ORGANIZATION_FILE, ACCOUNTS_FILE, CLOUDTRAIL_FILE, IDENTITY_CENTER_FILE];
+pub const DATA_FILES: [&str; 4] = [
+    ORGANIZATION_FILE,
+    ACCOUNTS_FILE,
+    CLOUDTRAIL_FILE,
+    IDENTITY_CENTER_FILE,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     #[error("{path}: cannot read: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: cannot write: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{column}: not a valid snapshot file: {message}")]
-    Parse { path: PathBuf, line: usize, column: usize, message: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error(
         "{path}: snapshot format version {found} is newer than this evident understands \
          ({FORMAT_VERSION}); upgrade evident to read it"
     )]
     TooNew { path: PathBuf, found: u32 },
     #[error("{path}: SHA-256 does not match the manifest (expected {expected}, found {found})")]
-    HashMismatch { path: PathBuf, expected: String, found: String },
+    HashMismatch {
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
     #[error("{path}: listed in the manifest but missing")]
     Missing { path: PathBuf },
     #[error("{path}: not a snapshot directory (no {MANIFEST_FILE})")]
@@ -131,8 +150,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Writes a snapshot into `dir`. The files are written into a sibling temporary directory that
 /// is renamed into place at the end, so an interrupted run leaves no half-written snapshot.
 pub fn save(dir: &Path, snapshot: &Snapshot) -> Result<(), SnapshotError> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let write_err = |source| SnapshotError::Write { path: dir.to_path_buf(), source };
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let write_err = |source| SnapshotError::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
     fs::create_dir_all(parent).map_err(write_err)?;
     let staging = tempfile::Builder::new()
         .prefix(".evident-snapshot-")
@@ -142,10 +167,19 @@ pub fn save(dir: &Path, snapshot: &Snapshot) -> Result<(), SnapshotError> {
     let mut manifest = snapshot.manifest.clone();
     manifest.files.clear();
     let data: [(&str, serde_json::Result<Vec<u8>>); 4] = [
-        (ORGANIZATION_FILE, serde_json::to_vec_pretty(&snapshot.organization)),
+        (
+            ORGANIZATION_FILE,
+            serde_json::to_vec_pretty(&snapshot.organization),
+        ),
         (ACCOUNTS_FILE, serde_json::to_vec_pretty(&snapshot.accounts)),
-        (CLOUDTRAIL_FILE, serde_json::to_vec_pretty(&snapshot.cloudtrail)),
-        (IDENTITY_CENTER_FILE, serde_json::to_vec_pretty(&snapshot.identity_center)),
+        (
+            CLOUDTRAIL_FILE,
+            serde_json::to_vec_pretty(&snapshot.cloudtrail),
+        ),
+        (
+            IDENTITY_CENTER_FILE,
+            serde_json::to_vec_pretty(&snapshot.identity_center),
+        ),
     ];
     for (name, bytes) in data {
         let bytes = bytes.map_err(|e| write_err(std::io::Error::other(e)))?;
@@ -159,12 +193,18 @@ pub fn save(dir: &Path, snapshot: &Snapshot) -> Result<(), SnapshotError> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), SnapshotError> {
-    fs::write(path, bytes).map_err(|source| SnapshotError::Write { path: path.into(), source })
+    fs::write(path, bytes).map_err(|source| SnapshotError::Write {
+        path: path.into(),
+        source,
+    })
 }
 
 /// Moves a finished staging directory to `dir`, replacing an older directory there.
 pub fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), SnapshotError> {
-    let write_err = |source| SnapshotError::Write { path: dir.to_path_buf(), source };
+    let write_err = |source| SnapshotError::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(write_err)?;
     }
@@ -176,7 +216,9 @@ pub fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), Snapsho
 pub fn load(dir: &Path) -> Result<LoadedSnapshot, SnapshotError> {
     let manifest_path = dir.join(MANIFEST_FILE);
     if !manifest_path.is_file() {
-        return Err(SnapshotError::NotASnapshot { path: dir.to_path_buf() });
+        return Err(SnapshotError::NotASnapshot {
+            path: dir.to_path_buf(),
+        });
     }
     let manifest_bytes = read(&manifest_path)?;
     let manifest = parse_manifest(&manifest_path, &manifest_bytes)?;
@@ -205,7 +247,9 @@ pub fn load(dir: &Path) -> Result<LoadedSnapshot, SnapshotError> {
 pub fn verify(dir: &Path) -> Result<Vec<SnapshotError>, SnapshotError> {
     let manifest_path = dir.join(MANIFEST_FILE);
     if !manifest_path.is_file() {
-        return Err(SnapshotError::NotASnapshot { path: dir.to_path_buf() });
+        return Err(SnapshotError::NotASnapshot {
+            path: dir.to_path_buf(),
+        });
     }
     let manifest = parse_manifest(&manifest_path, &read(&manifest_path)?)?;
     let mut problems = Vec::new();
@@ -222,7 +266,9 @@ pub fn verify(dir: &Path) -> Result<Vec<SnapshotError>, SnapshotError> {
     }
     for name in DATA_FILES {
         if !manifest.files.contains_key(name) {
-            problems.push(SnapshotError::Missing { path: dir.join(name) });
+            problems.push(SnapshotError::Missing {
+                path: dir.join(name),
+            });
         }
     }
     Ok(problems)
@@ -231,7 +277,10 @@ pub fn verify(dir: &Path) -> Result<Vec<SnapshotError>, SnapshotError> {
 fn read(path: &Path) -> Result<Vec<u8>, SnapshotError> {
     fs::read(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => SnapshotError::Missing { path: path.into() },
-        _ => SnapshotError::Read { path: path.into(), source },
+        _ => SnapshotError::Read {
+            path: path.into(),
+            source,
+        },
     })
 }
 
@@ -244,7 +293,10 @@ fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<Manifest, SnapshotError> 
     }
     let version: Version = from_slice(path, bytes)?;
     if version.format_version > FORMAT_VERSION {
-        return Err(SnapshotError::TooNew { path: path.into(), found: version.format_version });
+        return Err(SnapshotError::TooNew {
+            path: path.into(),
+            found: version.format_version,
+        });
     }
     from_slice(path, bytes)
 }
@@ -255,7 +307,10 @@ fn check_hash(
     name: &str,
     bytes: &[u8],
 ) -> Result<(), SnapshotError> {
-    let expected = manifest.files.get(name).ok_or(SnapshotError::Missing { path: path.into() })?;
+    let expected = manifest
+        .files
+        .get(name)
+        .ok_or(SnapshotError::Missing { path: path.into() })?;
     let found = sha256_hex(bytes);
     if &found != expected {
         return Err(SnapshotError::HashMismatch {

@@ -31,7 +31,10 @@ pub struct Provenance {
 impl Provenance {
     /// A short one-line pointer such as `cloudtrail:GetTrailStatus @ 111111111111/us-east-1`.
     pub fn pointer(&self) -> String {
-        format!("{}:{} @ {}/{}", self.service, self.operation, self.account, self.region)
+        format!(
+            "{}:{} @ {}/{}",
+            self.service, self.operation, self.account, self.region
+        )
     }
 }
 
@@ -75,11 +78,17 @@ pub struct Record<T> {
 
 impl<T> Record<T> {
     pub fn ok(source: Provenance, value: T) -> Self {
-        Record { source, result: Fetch::Ok(value) }
+        Record {
+            source,
+            result: Fetch::Ok(value),
+        }
     }
 
     pub fn err(source: Provenance, error: CallError) -> Self {
-        Record { source, result: Fetch::Err(error) }
+        Record {
+            source,
+            result: Fetch::Err(error),
+        }
     }
 
     /// The value, when the call worked.
