@@ -198,7 +198,11 @@ mod tests {
 
     #[test]
     fn conditions_and_scoped_resources_are_not_everything() {
-        let cond = parse(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#).unwrap();
+        let cond = parse(
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*",
+                "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+        )
+        .unwrap();
         assert!(!cond.grants_everything());
         let scoped = parse(
             r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/*"}]}"#,

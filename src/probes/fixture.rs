@@ -201,7 +201,8 @@ impl Builder {
 
 pub const FULL_ACCESS: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
-pub const DENY_LEAVE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#;
+pub const DENY_LEAVE: &str = r#"{"Version":"2012-10-17","Statement":[
+    {"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#;
 
 pub fn account_evidence(id: &str) -> AccountEvidence {
     AccountEvidence {

@@ -117,13 +117,23 @@ pub fn identity_center(snapshot: &Snapshot) -> Outcome {
 
     let (management, members) = match scope::shape(snapshot) {
         Shape::Standalone { account, .. } => {
-            let mut facts = vec![Fact::derived(format!("account {account} is not in an organization: only an account instance of Identity Center is possible"))];
+            let mut facts = vec![Fact::derived(format!(
+                "account {account} is not in an organization: only an \
+                account instance of Identity Center is possible"
+            ))];
             facts.extend(users.facts);
-            return Outcome::new(id, Status::Fail, format!("No organization instance of IAM Identity Center; {user_count} IAM user(s) hold passwords or access keys"))
-                .with_facts(facts)
-                .with_accounts(vec![account])
-                .with_value(user_count as f64)
-                .with_remediation(IC_REMEDIATION);
+            return Outcome::new(
+                id,
+                Status::Fail,
+                format!(
+                    "No organization instance of IAM Identity Center; \
+                {user_count} IAM user(s) hold passwords or access keys"
+                ),
+            )
+            .with_facts(facts)
+            .with_accounts(vec![account])
+            .with_value(user_count as f64)
+            .with_remediation(IC_REMEDIATION);
         }
         Shape::Unreadable(fact) => {
             return Outcome::new(id, Status::Unknown, "The organization could not be read")
@@ -173,10 +183,17 @@ pub fn identity_center(snapshot: &Snapshot) -> Outcome {
             SSO_FILE,
         ));
         facts.extend(users.facts);
-        return Outcome::new(id, Status::Fail, format!("No organization instance of IAM Identity Center; {user_count} IAM user(s) hold passwords or access keys"))
-            .with_facts(facts)
-            .with_value(user_count as f64)
-            .with_remediation(IC_REMEDIATION);
+        return Outcome::new(
+            id,
+            Status::Fail,
+            format!(
+                "No organization instance of IAM Identity Center; \
+            {user_count} IAM user(s) hold passwords or access keys"
+            ),
+        )
+        .with_facts(facts)
+        .with_value(user_count as f64)
+        .with_remediation(IC_REMEDIATION);
     };
     facts.push(Fact::new(
         format!(
@@ -250,7 +267,15 @@ pub fn identity_center(snapshot: &Snapshot) -> Outcome {
             "Identity Center permission sets or assignments could not be read",
         )
     } else if !in_use {
-        Outcome::new(id, Status::Fail, format!("Identity Center exists but no account has a permission-set assignment; {user_count} IAM user(s) hold passwords or access keys"))
+        Outcome::new(
+            id,
+            Status::Fail,
+            format!(
+                "Identity Center exists but no account has a \
+            permission-set assignment; {user_count} IAM user(s) \
+            hold passwords or access keys"
+            ),
+        )
     } else if user_count > 0 || !unassigned.is_empty() {
         let mut parts = Vec::new();
         if user_count > 0 {
@@ -284,17 +309,33 @@ pub fn identity_center(snapshot: &Snapshot) -> Outcome {
         )
         .with_accounts(users.unreadable.clone())
     } else {
-        Outcome::new(id, Status::Pass, format!("Identity Center assigns access to all {} member accounts; no IAM user holds a password or access key", members.len()))
+        Outcome::new(
+            id,
+            Status::Pass,
+            format!(
+                "Identity Center assigns access to all {} member \
+            accounts; no IAM user holds a password or access key",
+                members.len()
+            ),
+        )
     };
     let outcome = match outcome.status {
         Status::Pass => outcome,
-        Status::Unknown => outcome.with_remediation("Grant the collector sso:List*/Describe*, identitystore:ListUsers and iam:Get*/List* in every account, then collect again."),
+        Status::Unknown => outcome.with_remediation(
+            "Grant the collector sso:List*/Describe*, \
+            identitystore:ListUsers and iam:Get*/List* in every \
+            account, then collect again.",
+        ),
         _ => outcome.with_remediation(IC_REMEDIATION),
     };
     outcome.with_facts(facts).with_value(user_count as f64)
 }
 
-const IC_REMEDIATION: &str = "Enable the organization instance of IAM Identity Center in the management account, assign permission sets to every member account, then remove IAM users' console passwords and access keys (keep documented break-glass users only).";
+const IC_REMEDIATION: &str = "Enable the organization instance of IAM Identity Center \
+    in the management account, assign permission sets to \
+    every member account, then remove IAM users' console \
+    passwords and access keys (keep documented break-glass \
+    users only).";
 
 // ---------------------------------------------------------------------------------------------
 // identity.admin-sprawl
@@ -374,18 +415,44 @@ pub fn admin_sprawl(snapshot: &Snapshot) -> Outcome {
         }
     }
     let count = admins.len();
-    let summary = format!("{count} principal(s) can do everything ({users} IAM user(s), {} role(s)); {inactive} inactive for over {INACTIVE_AFTER_DAYS} days", count - users);
+    let summary = format!(
+        "{count} principal(s) can do everything ({users} IAM \
+        user(s), {} role(s)); {inactive} inactive for over \
+        {INACTIVE_AFTER_DAYS} days",
+        count - users
+    );
     let outcome = if !unreadable.is_empty() {
-        Outcome::new(id, Status::Unknown, format!("IAM could not be read in {} account(s); at least {count} principal(s) can do everything", unreadable.len())).with_accounts(unreadable)
-            .with_remediation("Grant the collector iam:GetAccountAuthorizationDetails in every account, then collect again.")
+        Outcome::new(
+            id,
+            Status::Unknown,
+            format!(
+                "IAM could not be read in {} account(s); at least \
+            {count} principal(s) can do everything",
+                unreadable.len()
+            ),
+        )
+        .with_accounts(unreadable)
+        .with_remediation(
+            "Grant the collector iam:GetAccountAuthorizationDetails \
+                in every account, then collect again.",
+        )
     } else if users > 0 || inactive > 0 {
-        Outcome::new(id, Status::Fail, summary).with_accounts(affected).with_remediation(
-            "Remove AdministratorAccess from IAM users (use Identity Center permission sets with MFA instead), and delete or disable administrative principals unused for 90 days.",
-        ).with_value(count as f64)
+        Outcome::new(id, Status::Fail, summary)
+            .with_accounts(affected)
+            .with_remediation(
+                "Remove AdministratorAccess from IAM users (use Identity \
+                Center permission sets with MFA instead), and delete or \
+                disable administrative principals unused for 90 days.",
+            )
+            .with_value(count as f64)
     } else {
         Outcome::new(id, Status::Pass, summary).with_value(count as f64)
     };
-    facts.push(Fact::derived("activity: console sign-in and access key use for users, RoleLastUsed for roles; a never-used principal counts from its creation date"));
+    facts.push(Fact::derived(
+        "activity: console sign-in and access key use for users, \
+        RoleLastUsed for roles; a never-used principal counts \
+        from its creation date",
+    ));
     outcome.with_facts(facts)
 }
 
@@ -528,7 +595,12 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
             Some(on)
         }
         Some((None, source)) => {
-            facts.push(Fact::new("iam:ListOrganizationsFeatures failed: whether member root credentials are centrally managed is unknown", source, ACCOUNTS_FILE));
+            facts.push(Fact::new(
+                "iam:ListOrganizationsFeatures failed: whether member \
+                root credentials are centrally managed is unknown",
+                source,
+                ACCOUNTS_FILE,
+            ));
             None
         }
         None => None,
@@ -563,9 +635,21 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
             (None, _, _) => ("AccountMFAEnabled missing from the summary", &mut unknown),
             (_, _, _) if keys > 0 => ("root has no MFA and has access keys", &mut fail),
             (_, false, _) => ("root has no MFA", &mut fail),
-            (_, true, Some(false)) => ("root has no MFA (centralized root access not enabled)", &mut fail),
-            (_, true, Some(true)) => ("no root MFA and no root keys; the organization manages member root credentials centrally, but the removal of the root password was not verified", &mut unknown),
-            (_, true, None) => ("root has no MFA; whether the organization removed member root credentials centrally could not be read", &mut unknown),
+            (_, true, Some(false)) => (
+                "root has no MFA (centralized root access not enabled)",
+                &mut fail,
+            ),
+            (_, true, Some(true)) => (
+                "no root MFA and no root keys; the organization manages \
+                member root credentials centrally, but the removal of \
+                the root password was not verified",
+                &mut unknown,
+            ),
+            (_, true, None) => (
+                "root has no MFA; whether the organization removed \
+                member root credentials centrally could not be read",
+                &mut unknown,
+            ),
         };
         facts.push(Fact::new(
             format!("account {account}: {}", verdict.0),
@@ -577,15 +661,39 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
     let total = accounts.len();
     if !fail.is_empty() {
         let n = fail.len();
-        Outcome::new(id, Status::Fail, format!("Root user without MFA in {n} of {total} account(s): {}", fail.join(", ")))
-            .with_accounts(fail)
-            .with_facts(facts)
-            .with_remediation("Enable MFA (preferably hardware) on the root user of every listed account, or remove member root credentials through centralized root access.")
+        Outcome::new(
+            id,
+            Status::Fail,
+            format!(
+                "Root user without MFA in {n} of {total} account(s): {}",
+                fail.join(", ")
+            ),
+        )
+        .with_accounts(fail)
+        .with_facts(facts)
+        .with_remediation(
+            "Enable MFA (preferably hardware) on the root user of \
+                every listed account, or remove member root credentials \
+                through centralized root access.",
+        )
     } else if !unknown.is_empty() {
-        Outcome::new(id, Status::Unknown, format!("Root MFA could not be confirmed in {} of {total} account(s)", unknown.len()))
-            .with_accounts(unknown)
-            .with_facts(facts)
-            .with_remediation("Grant the collector iam:GetAccountSummary in every account and iam:ListOrganizationsFeatures in the management account; audit member root credentials with sts:AssumeRoot.")
+        Outcome::new(
+            id,
+            Status::Unknown,
+            format!(
+                "Root MFA could not be confirmed in {} of {total} \
+            account(s)",
+                unknown.len()
+            ),
+        )
+        .with_accounts(unknown)
+        .with_facts(facts)
+        .with_remediation(
+            "Grant the collector iam:GetAccountSummary in every \
+                account and iam:ListOrganizationsFeatures in the \
+                management account; audit member root credentials with \
+                sts:AssumeRoot.",
+        )
     } else if total == 0 {
         Outcome::new(id, Status::Unknown, "No account was collected").with_facts(facts)
     } else {

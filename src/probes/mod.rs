@@ -207,3 +207,38 @@ pub fn closest(id: &str) -> Option<&'static str> {
 pub fn run_all(snapshot: &Snapshot) -> Vec<Outcome> {
     catalog().iter().map(|p| (p.run)(snapshot)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Probe ids are referenced by questionnaires and history: a rename must show up here.
+    #[test]
+    fn catalog_ids_are_stable_and_unique() {
+        let ids: Vec<&str> = catalog().iter().map(|p| p.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "org.separate-environments",
+                "org.scp-at-ou",
+                "trail.audit-account",
+                "identity.identity-center",
+                "identity.admin-sprawl",
+                "identity.root-mfa",
+            ]
+        );
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len());
+    }
+
+    #[test]
+    fn closest_names_the_likely_typo() {
+        assert_eq!(
+            closest("org.separate-enviroments"),
+            Some("org.separate-environments")
+        );
+        assert_eq!(closest("identity.root_mfa"), Some("identity.root-mfa"));
+    }
+}

@@ -20,10 +20,24 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
     let id = SEPARATE_ENVIRONMENTS;
     let view = match scope::shape(snapshot) {
         Shape::Standalone { account, source } => {
-            return Outcome::new(id, Status::Fail, format!("Single account {account} outside any organization holds every environment"))
-                .with_facts(vec![Fact::new(format!("account {account} is not in an AWS organization (AWSOrganizationsNotInUseException)"), source, ORG_FILE)])
-                .with_accounts(vec![account])
-                .with_remediation(SEPARATE_REMEDIATION);
+            return Outcome::new(
+                id,
+                Status::Fail,
+                format!(
+                    "Single account {account} outside any organization holds \
+                every environment"
+                ),
+            )
+            .with_facts(vec![Fact::new(
+                format!(
+                    "account {account} is not in an AWS organization \
+                    (AWSOrganizationsNotInUseException)"
+                ),
+                source,
+                ORG_FILE,
+            )])
+            .with_accounts(vec![account])
+            .with_remediation(SEPARATE_REMEDIATION);
         }
         Shape::Unreadable(fact) => {
             return Outcome::new(
@@ -98,12 +112,32 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
         .collect();
     let members = view.members().count();
     let mut outcome = if members == 0 {
-        Outcome::new(id, Status::Fail, "The organization has no member accounts: every environment shares the management account")
+        Outcome::new(
+            id,
+            Status::Fail,
+            "The organization has no member accounts: every \
+            environment shares the management account",
+        )
     } else if missing.is_empty() && shared.is_empty() && management_env.is_none() {
-        Outcome::new(id, Status::Pass, format!("Production, staging and development each have dedicated accounts ({members} member accounts)"))
+        Outcome::new(
+            id,
+            Status::Pass,
+            format!(
+                "Production, staging and development each have dedicated \
+            accounts ({members} member accounts)"
+            ),
+        )
     } else if found.is_empty() && shared.is_empty() && unclassified.len() == members {
-        Outcome::new(id, Status::Unknown, format!("None of the {members} member accounts says which environment it holds (no Environment tag, telling name or OU)"))
-            .with_accounts(unclassified.clone())
+        Outcome::new(
+            id,
+            Status::Unknown,
+            format!(
+                "None of the {members} member accounts says which \
+            environment it holds (no Environment tag, telling name \
+            or OU)"
+            ),
+        )
+        .with_accounts(unclassified.clone())
     } else if found.is_empty() {
         Outcome::new(id, Status::Fail, "No environment has an account of its own")
     } else {
@@ -136,7 +170,10 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
     outcome.with_facts(facts)
 }
 
-const SEPARATE_REMEDIATION: &str = "Create dedicated production, staging and development accounts under Production and Non-production OUs, tag each with Environment, and move workloads out of the management account.";
+const SEPARATE_REMEDIATION: &str = "Create dedicated production, staging and development \
+    accounts under Production and Non-production OUs, tag \
+    each with Environment, and move workloads out of the \
+    management account.";
 const READ_ORG_REMEDIATION: &str =
     "Run collect from the management account with organizations:Describe*/List* permissions.";
 
@@ -217,9 +254,17 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
         ORG_FILE,
     ));
     if !enabled {
-        return Outcome::new(id, Status::Fail, "Service control policies are not enabled in the organization")
-            .with_facts(facts)
-            .with_remediation("Enable the SERVICE_CONTROL_POLICY type on the root and attach guardrail SCPs to the OUs.");
+        return Outcome::new(
+            id,
+            Status::Fail,
+            "Service control policies are not enabled in the \
+            organization",
+        )
+        .with_facts(facts)
+        .with_remediation(
+            "Enable the SERVICE_CONTROL_POLICY type on the root and \
+                attach guardrail SCPs to the OUs.",
+        );
     }
 
     let (guardrails, policy_gap) = guardrail_policies(snapshot);
@@ -251,7 +296,11 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
                 covered.push(account.id.clone());
             }
             Coverage::AccountOnly(by) => {
-                facts.push(Fact::derived(format!("account {} ({}) has guardrail SCPs attached only to the account itself ({by}), not through an OU", account.id, account.name)));
+                facts.push(Fact::derived(format!(
+                    "account {} ({}) has guardrail SCPs attached only to the \
+                    account itself ({by}), not through an OU",
+                    account.id, account.name
+                )));
                 uncovered.push(account.id.clone());
             }
             Coverage::None => {
@@ -272,11 +321,34 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
     }
     let total = covered.len() + uncovered.len() + undetermined.len();
     let outcome = if total == 0 {
-        Outcome::new(id, Status::Fail, "The organization has no member accounts: SCPs restrict nothing (the management account is never restricted)")
+        Outcome::new(
+            id,
+            Status::Fail,
+            "The organization has no member accounts: SCPs restrict \
+            nothing (the management account is never restricted)",
+        )
     } else if !uncovered.is_empty() && covered.is_empty() {
-        Outcome::new(id, Status::Fail, format!("None of the {total} member accounts is covered by a guardrail SCP through its OU path")).with_accounts(uncovered)
+        Outcome::new(
+            id,
+            Status::Fail,
+            format!(
+                "None of the {total} member accounts is covered by a \
+            guardrail SCP through its OU path"
+            ),
+        )
+        .with_accounts(uncovered)
     } else if !uncovered.is_empty() {
-        Outcome::new(id, Status::Partial, format!("{} of {total} member accounts covered by guardrail SCPs through their OU path; not covered: {}", covered.len(), uncovered.join(", "))).with_accounts(uncovered)
+        Outcome::new(
+            id,
+            Status::Partial,
+            format!(
+                "{} of {total} member accounts covered by guardrail SCPs \
+            through their OU path; not covered: {}",
+                covered.len(),
+                uncovered.join(", ")
+            ),
+        )
+        .with_accounts(uncovered)
     } else if !undetermined.is_empty() {
         Outcome::new(
             id,
@@ -288,7 +360,14 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
         )
         .with_accounts(undetermined)
     } else {
-        Outcome::new(id, Status::Pass, format!("All {total} member accounts are covered by guardrail SCPs attached at the root or OU level"))
+        Outcome::new(
+            id,
+            Status::Pass,
+            format!(
+                "All {total} member accounts are covered by guardrail \
+            SCPs attached at the root or OU level"
+            ),
+        )
     };
     let outcome = if outcome.status == Status::Pass {
         outcome
@@ -301,7 +380,10 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
     outcome.with_facts(facts)
 }
 
-const SCP_REMEDIATION: &str = "Attach guardrail SCPs (deny disabling CloudTrail, Config and GuardDuty; deny creating IAM users; deny leaving the organization) to the root or to every OU that holds member accounts.";
+const SCP_REMEDIATION: &str = "Attach guardrail SCPs (deny disabling CloudTrail, \
+    Config and GuardDuty; deny creating IAM users; deny \
+    leaving the organization) to the root or to every OU \
+    that holds member accounts.";
 
 /// SCPs that restrict something: every SCP except allow-all ones such as FullAWSAccess. A
 /// document that cannot be parsed is kept (it is not allow-all as far as anyone can tell),

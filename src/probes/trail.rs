@@ -81,7 +81,15 @@ pub fn audit_account(snapshot: &Snapshot) -> Outcome {
     };
     let total = accounts.len();
     let outcome = if total > 0 && covered.len() == total {
-        Outcome::new(id, Status::Pass, format!("Every account ({total}) is logged by a validated, multi-region trail that is logging into a bucket in a dedicated audit account"))
+        Outcome::new(
+            id,
+            Status::Pass,
+            format!(
+                "Every account ({total}) is logged by a validated, \
+            multi-region trail that is logging into a bucket in a \
+            dedicated audit account"
+            ),
+        )
     } else if trails.is_empty() && unknown.is_empty() {
         Outcome::new(
             id,
@@ -134,14 +142,24 @@ pub fn audit_account(snapshot: &Snapshot) -> Outcome {
     };
     let outcome = match outcome.status {
         Status::Pass => outcome,
-        Status::Unknown => outcome.with_remediation("Grant the collector read access (cloudtrail:GetTrailStatus, s3:ListAllMyBuckets, s3:GetBucket*) in the trail's owner account and the log archive account, then collect again."),
+        Status::Unknown => outcome.with_remediation(
+            "Grant the collector read access \
+            (cloudtrail:GetTrailStatus, s3:ListAllMyBuckets, \
+            s3:GetBucket*) in the trail's owner account and the log \
+            archive account, then collect again.",
+        ),
         _ => outcome.with_remediation(TRAIL_REMEDIATION),
     };
     let regions: Vec<String> = trails.values().map(|t| t.home_region.clone()).collect();
     outcome.with_facts(facts).with_regions(regions)
 }
 
-const TRAIL_REMEDIATION: &str = "Create an organization trail from the management account (or a CloudTrail delegated administrator) that is multi-region with log file validation, delivering to an S3 bucket in a dedicated log archive account in the Security OU, with object lock and a bucket policy workloads cannot change.";
+const TRAIL_REMEDIATION: &str = "Create an organization trail from the management \
+    account (or a CloudTrail delegated administrator) that \
+    is multi-region with log file validation, delivering to \
+    an S3 bucket in a dedicated log archive account in the \
+    Security OU, with object lock and a bucket policy \
+    workloads cannot change.";
 
 /// Every trail seen in any listing, once per ARN, and the accounts whose listings failed.
 fn unique_trails(snapshot: &Snapshot) -> (BTreeMap<String, Trail>, Vec<Fact>, Vec<String>) {
@@ -162,7 +180,21 @@ fn unique_trails(snapshot: &Snapshot) -> (BTreeMap<String, Trail>, Vec<Fact>, Ve
                 Some(list) => {
                     for t in list {
                         if !trails.contains_key(&t.arn) {
-                            facts.push(Fact::new(format!("trail {} (owner {}, home {}): organization trail {}, multi-region {}, log file validation {}, bucket {}", t.arn, t.owner_account().unwrap_or("?"), t.home_region, t.is_organization_trail, t.is_multi_region, t.log_file_validation, t.s3_bucket.as_deref().unwrap_or("none")), &listing.source, ACCOUNTS_FILE));
+                            facts.push(Fact::new(
+                                format!(
+                                    "trail {} (owner {}, home {}): organization trail {}, \
+                                multi-region {}, log file validation {}, bucket {}",
+                                    t.arn,
+                                    t.owner_account().unwrap_or("?"),
+                                    t.home_region,
+                                    t.is_organization_trail,
+                                    t.is_multi_region,
+                                    t.log_file_validation,
+                                    t.s3_bucket.as_deref().unwrap_or("none")
+                                ),
+                                &listing.source,
+                                ACCOUNTS_FILE,
+                            ));
                             trails.insert(t.arn.clone(), t.clone());
                         }
                     }
@@ -316,7 +348,10 @@ fn bucket_role(
                 ));
             }
             let Some(account) = view.account(&owner) else {
-                return BucketRole::Unknown(format!("bucket {bucket} is in account {owner}, which is not an active account of the organization"));
+                return BucketRole::Unknown(format!(
+                    "bucket {bucket} is in account {owner}, which is not an \
+                    active account of the organization"
+                ));
             };
             let c = view.classify(account);
             facts.push(Fact::new(
@@ -337,7 +372,11 @@ fn bucket_role(
             } else if c.is_security() {
                 BucketRole::Audit
             } else {
-                BucketRole::Unknown(format!("account {owner} holding bucket {bucket} is not recognisable as an audit or log archive account (no Security OU, name or tag)"))
+                BucketRole::Unknown(format!(
+                    "account {owner} holding bucket {bucket} is not \
+                    recognisable as an audit or log archive account (no \
+                    Security OU, name or tag)"
+                ))
             }
         }
     }
