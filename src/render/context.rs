@@ -10,7 +10,9 @@ use crate::snapshot::{ErrorEntry, LoadedSnapshot};
 /// Everything a report shows.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportContext {
+    /// The `evident.answers/1` document, exactly as written to answers.json.
     pub answers: Answers,
+    /// What was collected, from where, by whom.
     pub scope: ScopeView,
     /// Every failed call met during collection.
     pub collection_errors: Vec<ErrorEntry>,
@@ -18,44 +20,70 @@ pub struct ReportContext {
     pub summaries: Vec<QuestionnaireSummary>,
 }
 
+/// The scope statement of a report: the organization, the collection, the accounts and regions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScopeView {
     /// The organization id, or "standalone account".
     pub organization: String,
+    /// The management account id, when the snapshot is of an organization.
     pub management_account: Option<String>,
+    /// `sts:GetCallerIdentity` ARN of the credentials that collected.
     pub caller_arn: String,
+    /// RFC 3339 UTC time the collection started.
     pub collection_started: String,
+    /// RFC 3339 UTC time the collection finished (the "as of" time of every answer).
     pub collection_finished: String,
+    /// Version of the tool that collected the snapshot.
     pub tool_version: String,
+    /// SHA-256 (hex) of the snapshot's manifest.json, printed on the cover.
     pub snapshot_sha256: String,
+    /// Regions evaluated.
     pub regions: Vec<String>,
+    /// Accounts evaluated.
     pub accounts: Vec<AccountView>,
+    /// Accounts left out, each with its reason.
     pub excluded_accounts: Vec<AccountView>,
 }
 
+/// One account as the scope statement lists it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountView {
+    /// The 12-digit account id.
     pub id: String,
+    /// The account name from Organizations (empty when unknown).
     pub name: String,
     /// `Root / Security / …`, or empty for a standalone account.
     pub ou_path: String,
+    /// `ACTIVE`, `SUSPENDED`, …
     pub state: String,
     /// Why the account was left out (only for excluded accounts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+/// Counts of one questionnaire's answers. Automated answers count by their answer (Yes, No,
+/// Partial); attested, unknown, not-applicable and unanswered ones count by their status.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct QuestionnaireSummary {
+    /// The questionnaire id.
     pub id: String,
+    /// The questionnaire title.
     pub title: String,
+    /// Number of questions.
     pub total: usize,
+    /// Automated "Yes" answers.
     pub yes: usize,
+    /// Automated "No" answers.
     pub no: usize,
+    /// Automated "Partial" answers (and partial outcomes on non-yes/no questions).
     pub partial: usize,
+    /// Answers left blank because evidence is missing.
     pub unknown: usize,
+    /// Questions that do not apply.
     pub not_applicable: usize,
+    /// Answers given by a human attestation.
     pub attested: usize,
+    /// Questions needing an attestation nobody gave.
     pub unanswered: usize,
     /// Question ids that need a human before the answers are sent.
     pub needs_review: Vec<String>,
@@ -65,11 +93,25 @@ impl ReportContext {
     /// Builds the context from the answers and the snapshot they were computed from.
     pub fn new(answers: Answers, snapshot: &LoadedSnapshot) -> Self {
         let scope = ScopeView::new(snapshot);
-        let summaries = answers.questionnaires.iter().map(QuestionnaireSummary::new).collect();
+        Self::from_parts(answers, scope, snapshot.snapshot.manifest.errors.clone())
+    }
+
+    /// Builds the context from parts already at hand (saved answers, a test's scope), counting
+    /// the per-questionnaire summaries the same way [`ReportContext::new`] does.
+    pub fn from_parts(
+        answers: Answers,
+        scope: ScopeView,
+        collection_errors: Vec<ErrorEntry>,
+    ) -> Self {
+        let summaries = answers
+            .questionnaires
+            .iter()
+            .map(QuestionnaireSummary::new)
+            .collect();
         ReportContext {
             answers,
             scope,
-            collection_errors: snapshot.snapshot.manifest.errors.clone(),
+            collection_errors,
             summaries,
         }
     }
@@ -81,7 +123,11 @@ impl ScopeView {
         let m = &s.manifest;
         let view = |id: &str, reason: Option<String>| account_view(loaded, id, reason);
         ScopeView {
-            organization: m.scope.organization_id.clone().unwrap_or("standalone account".into()),
+            organization: m
+                .scope
+                .organization_id
+                .clone()
+                .unwrap_or("standalone account".into()),
             management_account: m.scope.management_account.clone(),
             caller_arn: m.caller_arn.clone(),
             collection_started: m.started_at.to_rfc3339(),
@@ -102,14 +148,22 @@ impl ScopeView {
 
 fn account_view(loaded: &LoadedSnapshot, id: &str, reason: Option<String>) -> AccountView {
     let org = &loaded.snapshot.organization;
-    let account = org.accounts.as_ref().and_then(|r| r.value()).and_then(|accounts| {
-        accounts.iter().find(|a| a.id == id).cloned()
-    });
+    let account = org
+        .accounts
+        .as_ref()
+        .and_then(|r| r.value())
+        .and_then(|accounts| accounts.iter().find(|a| a.id == id).cloned());
     let (name, state, parent) = match account {
         Some(a) => (a.name, a.state, a.parent_id),
         None => (String::new(), "ACTIVE".to_string(), None),
     };
-    AccountView { id: id.to_string(), name, ou_path: ou_path(loaded, parent), state, reason }
+    AccountView {
+        id: id.to_string(),
+        name,
+        ou_path: ou_path(loaded, parent),
+        state,
+        reason,
+    }
 }
 
 /// `Root / Workloads / Prod` for a parent id, walking up the collected OU tree.
@@ -119,7 +173,11 @@ fn ou_path(loaded: &LoadedSnapshot, mut parent: Option<String>) -> String {
     // The tree is at most 5 OUs deep; the bound also guards against a corrupt cycle.
     for _ in 0..8 {
         let Some(id) = parent.take() else { break };
-        if let Some(ou) = org.organizational_units.iter().filter_map(|r| r.value()).find(|o| o.id == id)
+        if let Some(ou) = org
+            .organizational_units
+            .iter()
+            .filter_map(|r| r.value())
+            .find(|o| o.id == id)
         {
             names.push(ou.name.clone());
             parent = Some(ou.parent_id.clone());
