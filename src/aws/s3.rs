@@ -1,0 +1,161 @@
+//! S3: which buckets each account owns (`ListBuckets`), and for each trail bucket, read in
+//! its owner's session, the settings that make logs tamper-resistant: Object Lock,
+//! versioning, lifecycle rules and the bucket policy.
+//!
+//! Ownership is taken from the account whose `ListBuckets` holds the bucket, never guessed
+//! from its name. S3 answers "this bucket has no such configuration" with an error code that
+//! the SDK does not model (`NoSuchBucketPolicy`, …); those answers are facts ("no policy"),
+//! so they are stored as `Ok` values, matched on the error code.
+
+use aws_sdk_s3::types::{BucketVersioningStatus, ExpirationStatus, ObjectLockEnabled};
+use aws_sdk_sts::error::ProvideErrorMetadata;
+
+use super::errors::{Ctx, Sdk};
+use super::ops::s3 as op;
+use super::session::Session;
+use crate::snapshot::{BucketEvidence, LifecycleRule, ObjectLock, Record};
+
+/// The error codes S3 uses for "not configured", each a fact rather than a failure.
+const NO_BUCKET_POLICY: &str = "NoSuchBucketPolicy";
+const NO_OBJECT_LOCK: &str = "ObjectLockConfigurationNotFoundError";
+const NO_LIFECYCLE: &str = "NoSuchLifecycleConfiguration";
+
+/// `versioning` value for a bucket whose versioning was never enabled (S3 then returns no
+/// `Status`); otherwise S3's own `Enabled` or `Suspended`.
+pub const VERSIONING_NEVER_ENABLED: &str = "Disabled";
+
+/// `ListBuckets` from one account: the names of the buckets it owns.
+pub async fn list_buckets(session: &Session, ctx: &Ctx) -> Record<Vec<String>> {
+    let s3 = session.s3(&ctx.region);
+    let buckets = s3
+        .list_buckets()
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .map(|pages| {
+            pages
+                .iter()
+                .flat_map(|p| p.buckets())
+                .filter_map(|b| b.name().map(str::to_string))
+                .collect()
+        });
+    ctx.record(op::LIST_BUCKETS, None, buckets)
+}
+
+/// Reads one bucket in its owner's session. `region_hint` is used when the bucket's own
+/// region cannot be read.
+pub async fn bucket(name: &str, owner: &Session, ctx: &Ctx, region_hint: &str) -> BucketEvidence {
+    let region = bucket_region(name, owner, ctx)
+        .await
+        .unwrap_or_else(|| region_hint.into());
+    let ctx = ctx.at(&owner.account_id, &region);
+    let s3 = owner.s3(&region);
+    let target = Some(name);
+
+    let (lock, versioning, lifecycle, policy) = tokio::join!(
+        s3.get_object_lock_configuration().bucket(name).send(),
+        s3.get_bucket_versioning().bucket(name).send(),
+        s3.get_bucket_lifecycle_configuration().bucket(name).send(),
+        s3.get_bucket_policy().bucket(name).send(),
+    );
+    let lock = lock.map(|out| to_object_lock(out.object_lock_configuration()));
+    let lock = not_configured(lock, NO_OBJECT_LOCK, || to_object_lock(None));
+    let versioning = versioning.map(|out| match out.status() {
+        Some(BucketVersioningStatus::Enabled) => "Enabled".to_string(),
+        Some(BucketVersioningStatus::Suspended) => "Suspended".to_string(),
+        Some(other) => other.as_str().to_string(),
+        None => VERSIONING_NEVER_ENABLED.to_string(),
+    });
+    let lifecycle = lifecycle.map(|out| out.rules().iter().map(to_rule).collect());
+    let lifecycle = not_configured(lifecycle, NO_LIFECYCLE, Vec::new);
+    let policy = policy.map(|out| out.policy().map(str::to_string));
+    let policy = not_configured(policy, NO_BUCKET_POLICY, || None);
+
+    BucketEvidence {
+        name: name.to_string(),
+        owner_account: Some(owner.account_id.clone()),
+        object_lock: Some(ctx.record(op::GET_OBJECT_LOCK_CONFIGURATION, target, lock)),
+        versioning: Some(ctx.record(op::GET_BUCKET_VERSIONING, target, versioning)),
+        lifecycle_rules: Some(ctx.record(
+            op::GET_BUCKET_LIFECYCLE_CONFIGURATION,
+            target,
+            lifecycle,
+        )),
+        policy: Some(ctx.record(op::GET_BUCKET_POLICY, target, policy)),
+    }
+}
+
+/// A bucket that no collected account lists: its owner is unknown and nothing was read.
+pub fn unowned(name: &str) -> BucketEvidence {
+    BucketEvidence {
+        name: name.to_string(),
+        owner_account: None,
+        object_lock: None,
+        versioning: None,
+        lifecycle_rules: None,
+        policy: None,
+    }
+}
+
+/// Turns S3's "not configured" error into the value that means "not configured".
+fn not_configured<T, E: ProvideErrorMetadata>(
+    result: Result<T, Sdk<E>>,
+    code: &str,
+    empty: impl FnOnce() -> T,
+) -> Result<T, Sdk<E>> {
+    match result {
+        Err(err) if err.code() == Some(code) => Ok(empty()),
+        other => other,
+    }
+}
+
+/// `GetBucketLocation`: S3 answers no constraint for us-east-1 and the legacy `EU` for
+/// eu-west-1.
+async fn bucket_region(name: &str, owner: &Session, ctx: &Ctx) -> Option<String> {
+    let s3 = owner.s3(&ctx.region);
+    match s3.get_bucket_location().bucket(name).send().await {
+        Ok(out) => Some(match out.location_constraint().map(|c| c.as_str()) {
+            None | Some("") => "us-east-1".to_string(),
+            Some("EU") => "eu-west-1".to_string(),
+            Some(region) => region.to_string(),
+        }),
+        Err(err) => {
+            ctx.at(&owner.account_id, &ctx.region).log_sdk(
+                op::GET_BUCKET_LOCATION,
+                Some(name),
+                &err,
+            );
+            None
+        }
+    }
+}
+
+fn to_object_lock(config: Option<&aws_sdk_s3::types::ObjectLockConfiguration>) -> ObjectLock {
+    let retention = config
+        .and_then(|c| c.rule())
+        .and_then(|r| r.default_retention());
+    ObjectLock {
+        enabled: config
+            .and_then(|c| c.object_lock_enabled())
+            .is_some_and(|e| *e == ObjectLockEnabled::Enabled),
+        mode: retention
+            .and_then(|r| r.mode())
+            .map(|m| m.as_str().to_string()),
+        days: retention.and_then(|r| r.days()),
+        years: retention.and_then(|r| r.years()),
+    }
+}
+
+fn to_rule(rule: &aws_sdk_s3::types::LifecycleRule) -> LifecycleRule {
+    LifecycleRule {
+        id: rule.id().map(str::to_string),
+        enabled: *rule.status() == ExpirationStatus::Enabled,
+        transitions: rule
+            .transitions()
+            .iter()
+            .filter_map(|t| t.storage_class().map(|c| c.as_str().to_string()))
+            .collect(),
+        expiration_days: rule.expiration().and_then(|e| e.days()),
+    }
+}

@@ -1,0 +1,366 @@
+//! Sessions: the caller's own credentials, and one assumed-role session per member account.
+//! Every client is made from a session, so `--endpoint-url`, the retry policy and the region
+//! choice reach every call, assumed-role sessions included.
+//!
+//! Assumed credentials refresh themselves: a collection of a large organization can outlast
+//! the one hour an `sts:AssumeRole` session lives (role chaining caps it there), and the
+//! CloudTrail and S3 reads at the end reuse sessions opened at the start. The first
+//! `AssumeRole` is made explicitly, so its error (with its code) is recorded for the account.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::Credentials;
+use aws_sdk_sts::error::DisplayErrorContext;
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+
+use super::errors::{self, Ctx, Sdk};
+use super::ops;
+use super::{AwsSettings, UsageError, DEFAULT_REGION};
+use crate::snapshot::Record;
+
+/// Name of the session in CloudTrail logs of the member accounts, so the collector's reads
+/// are easy to tell apart.
+const SESSION_NAME: &str = "evident-collect";
+
+/// Assumed credentials are renewed this long before they expire (AssumeRole sessions last
+/// one hour by default, and at most one hour when chained from another role).
+const REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
+
+/// A failure that stops the collection before any evidence is gathered.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(
+        "no AWS credentials found ({where_}); set AWS_PROFILE or --profile, or the AWS_* \
+             credential variables"
+    )]
+    NoCredentials { where_: String },
+    #[error("sts:GetCallerIdentity failed ({where_}): {message}")]
+    CallerIdentity { where_: String, message: String },
+}
+
+/// The resolved connection settings of one run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Region for global calls (Organizations, IAM, STS) and for Identity Center.
+    pub region: String,
+    /// Regions collected for regional evidence, in the order given.
+    pub regions: Vec<String>,
+    pub role_name: String,
+    pub concurrency: usize,
+}
+
+/// A signed-in identity in one account.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account_id: String,
+    /// `sts:GetCallerIdentity` ARN of this session.
+    pub arn: String,
+    config: SdkConfig,
+    /// S3 needs path-style addressing on a custom endpoint (`bucket.127.0.0.1` resolves
+    /// nowhere).
+    path_style: bool,
+}
+
+impl Session {
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::new(&self.config)
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.config)
+    }
+
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.config)
+    }
+
+    pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+        let conf = aws_sdk_cloudtrail::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_cloudtrail::Client::from_conf(conf)
+    }
+
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .force_path_style(self.path_style)
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    pub fn sso_admin(&self, region: &str) -> aws_sdk_ssoadmin::Client {
+        let conf = aws_sdk_ssoadmin::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_ssoadmin::Client::from_conf(conf)
+    }
+
+    pub fn identitystore(&self, region: &str) -> aws_sdk_identitystore::Client {
+        let conf = aws_sdk_identitystore::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_identitystore::Client::from_conf(conf)
+    }
+
+    /// The partition of this session (`aws`, `aws-cn`, `aws-us-gov`), from its ARN.
+    pub fn partition(&self) -> &str {
+        self.arn
+            .split(':')
+            .nth(1)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+    }
+}
+
+/// Checks the settings that can be checked without AWS and picks the regions.
+pub fn plan(settings: &AwsSettings, profile_region: Option<&str>) -> Result<Plan, UsageError> {
+    if settings.concurrency == 0 {
+        return Err(UsageError("--concurrency must be at least 1".into()));
+    }
+    if settings.max_attempts == 0 {
+        return Err(UsageError("--max-attempts must be at least 1".into()));
+    }
+    if settings.role_name.is_empty() || settings.role_name.contains(['/', ':']) {
+        return Err(UsageError(format!(
+            "--role-name {:?} is not a role name (give the name, not an ARN or path)",
+            settings.role_name
+        )));
+    }
+    let region = settings
+        .region
+        .clone()
+        .or(profile_region.map(str::to_string))
+        .unwrap_or_else(|| DEFAULT_REGION.to_string());
+    let mut regions: Vec<String> = Vec::new();
+    for r in &settings.regions {
+        let r = r.trim();
+        if r.is_empty() {
+            continue;
+        }
+        if !r
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(UsageError(format!("--regions: {r:?} is not a region name")));
+        }
+        if !regions.iter().any(|x| x == r) {
+            regions.push(r.to_string());
+        }
+    }
+    if regions.is_empty() {
+        regions.push(region.clone());
+    }
+    Ok(Plan {
+        region,
+        regions,
+        role_name: settings.role_name.clone(),
+        concurrency: settings.concurrency,
+    })
+}
+
+/// Loads the caller's configuration (credential chain, profile, endpoint, retries) and checks
+/// who it is. Any failure here stops the run: nothing could be collected.
+pub async fn caller(settings: &AwsSettings) -> anyhow::Result<(Session, Plan)> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)));
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let loaded = loader.load().await;
+    let plan = plan(settings, loaded.region().map(|r| r.as_ref()))?;
+    let config = loaded
+        .to_builder()
+        .region(Region::new(plan.region.clone()))
+        .build();
+
+    let where_ = describe_target(settings);
+    if config.credentials_provider().is_none() {
+        return Err(SetupError::NoCredentials { where_ }.into());
+    }
+    let mut session = Session {
+        account_id: String::new(),
+        arn: String::new(),
+        config,
+        path_style: settings.endpoint_url.is_some(),
+    };
+    let sts = session.sts();
+    let identity =
+        sts.get_caller_identity()
+            .send()
+            .await
+            .map_err(|err| SetupError::CallerIdentity {
+                where_: where_.clone(),
+                message: DisplayErrorContext(&err).to_string(),
+            })?;
+    let (Some(account), Some(arn)) = (identity.account(), identity.arn()) else {
+        let message = "the answer has no Account or Arn".to_string();
+        return Err(SetupError::CallerIdentity { where_, message }.into());
+    };
+    session.account_id = account.to_string();
+    session.arn = arn.to_string();
+    Ok((session, plan))
+}
+
+/// Names the endpoint and profile a setup error is about.
+fn describe_target(settings: &AwsSettings) -> String {
+    let endpoint = settings
+        .endpoint_url
+        .as_deref()
+        .unwrap_or("the default AWS endpoints");
+    let profile = settings
+        .profile
+        .as_deref()
+        .unwrap_or("default credential chain");
+    format!("endpoint {endpoint}, profile {profile}")
+}
+
+/// Enters `account` through `role_name`. Returns the session record (the assumed identity's
+/// ARN, or the error that kept the collector out) and the session when it worked.
+pub async fn assume(
+    caller: &Session,
+    account: &str,
+    role_name: &str,
+    ctx: &Ctx,
+) -> (Record<String>, Option<Session>) {
+    let role_arn = format!("arn:{}:iam::{account}:role/{role_name}", caller.partition());
+    let target = Some(role_arn.as_str());
+    let sts = caller.sts();
+    let first = match assume_once(&sts, &role_arn).await {
+        Ok(creds) => creds,
+        Err(AssumeFailure::Sdk(err)) => {
+            return (ctx.record(ops::sts::ASSUME_ROLE, target, Err(err)), None)
+        }
+        Err(AssumeFailure::NoCredentials) => {
+            let error = errors::missing_field("Credentials");
+            return (ctx.failed(ops::sts::ASSUME_ROLE, target, error), None);
+        }
+    };
+    let provider = RoleProvider {
+        sts,
+        role_arn: role_arn.clone(),
+        current: Mutex::new(first),
+    };
+    let config = caller
+        .config
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build();
+    let mut session = Session {
+        account_id: account.to_string(),
+        arn: String::new(),
+        config,
+        path_style: caller.path_style,
+    };
+
+    // Ask the new session who it is: the evidence names the identity that read each account.
+    let identity = session.sts().get_caller_identity().send().await;
+    let op = ops::sts::GET_CALLER_IDENTITY;
+    let arn = match identity {
+        Ok(out) => out.arn().map(str::to_string),
+        Err(err) => return (ctx.record(op, target, Err(err)), None),
+    };
+    let Some(arn) = arn else {
+        return (ctx.failed(op, target, errors::missing_field("Arn")), None);
+    };
+    session.arn = arn.clone();
+    (Record::ok(ctx.source(op, target), arn), Some(session))
+}
+
+/// The caller's own identity as the session record of the account it belongs to.
+pub fn own_session_record(caller: &Session, ctx: &Ctx) -> Record<String> {
+    Record::ok(
+        ctx.source(ops::sts::GET_CALLER_IDENTITY, None),
+        caller.arn.clone(),
+    )
+}
+
+enum AssumeFailure {
+    Sdk(Sdk<AssumeRoleError>),
+    /// A success without credentials (documented as impossible).
+    NoCredentials,
+}
+
+async fn assume_once(
+    sts: &aws_sdk_sts::Client,
+    role_arn: &str,
+) -> Result<Credentials, AssumeFailure> {
+    let out = sts
+        .assume_role()
+        .role_arn(role_arn)
+        .role_session_name(SESSION_NAME)
+        .send()
+        .await
+        .map_err(AssumeFailure::Sdk)?;
+    let c = out.credentials().ok_or(AssumeFailure::NoCredentials)?;
+    let expires = SystemTime::try_from(*c.expiration()).ok();
+    Ok(Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        expires,
+        "evident-assume-role",
+    ))
+}
+
+/// Credentials of one assumed role, renewed by assuming it again shortly before they expire.
+#[derive(Debug)]
+struct RoleProvider {
+    sts: aws_sdk_sts::Client,
+    role_arn: String,
+    current: Mutex<Credentials>,
+}
+
+impl RoleProvider {
+    fn fresh(&self) -> Option<Credentials> {
+        let current = self
+            .current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match current.expiry() {
+            Some(at) if at <= SystemTime::now() + REFRESH_MARGIN => None,
+            _ => Some(current),
+        }
+    }
+
+    async fn renew(&self) -> Result<Credentials, CredentialsError> {
+        let creds = assume_once(&self.sts, &self.role_arn)
+            .await
+            .map_err(|err| {
+                let why = match err {
+                    AssumeFailure::Sdk(e) => DisplayErrorContext(&e).to_string(),
+                    AssumeFailure::NoCredentials => "no credentials in the answer".to_string(),
+                };
+                CredentialsError::provider_error(format!(
+                    "sts:AssumeRole {} (renewal): {why}",
+                    self.role_arn
+                ))
+            })?;
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = creds.clone();
+        Ok(creds)
+    }
+}
+
+impl ProvideCredentials for RoleProvider {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        match self.fresh() {
+            Some(creds) => future::ProvideCredentials::ready(Ok(creds)),
+            None => future::ProvideCredentials::new(self.renew()),
+        }
+    }
+}
