@@ -1,49 +1,26 @@
-//! Questionnaires: data files mapping questions to probes and answer rules.
+//! Questionnaires: data files that map each question to the probes that answer it, or to a
+//! human attestation, and the rules that turn probe outcomes into carrier- or auditor-ready
+//! answers.
+//!
+//! Loading runs in two phases, as cargo-deny loads its configuration: [`yaml`] parses the
+//! file into marked-yaml nodes that keep their line and column, then [`load`] validates those
+//! nodes into a checked [`Questionnaire`], collecting every problem (unknown probe, duplicate
+//! id, bad answer mapping, missing or unknown field) instead of stopping at the first. A
+//! [`LoadError`] lists them all as `file:line:column: message`. Attestations ([`attest`])
+//! load the same way. [`answer()`] is pure: outcomes and attestations in, `answers.json`
+//! records out. The format itself is documented in `questionnaires/README.md`.
 
-use std::io::Write;
-use std::path::Path;
+mod answer;
+mod attest;
+mod bundled;
+mod diag;
+mod load;
+mod model;
+mod yaml;
 
-use chrono::NaiveDate;
-
-use crate::answers::QuestionnaireAnswers;
-use crate::probes::Outcome;
-
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct LoadError(pub String);
-
-#[derive(Debug, Clone)]
-pub struct Questionnaire {
-    pub id: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Attestations {}
-
-pub fn load(path: &Path) -> Result<Questionnaire, LoadError> {
-    Err(LoadError(format!("{}: not built yet", path.display())))
-}
-
-pub fn load_attestations(path: &Path) -> Result<Attestations, LoadError> {
-    Err(LoadError(format!("{}: not built yet", path.display())))
-}
-
-pub fn answer(
-    q: &Questionnaire,
-    outcomes: &[Outcome],
-    attestations: &Attestations,
-    today: NaiveDate,
-) -> QuestionnaireAnswers {
-    let _ = (outcomes, attestations, today);
-    QuestionnaireAnswers {
-        id: q.id.clone(),
-        title: String::new(),
-        kind: String::new(),
-        version: String::new(),
-        answers: vec![],
-    }
-}
-
-pub fn print_bundled(out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "none yet")
-}
+pub use answer::answer;
+pub use attest::{load_attestations, load_attestations_str, Attestation, Attestations};
+pub use bundled::{bundled, print_bundled, BUNDLED};
+pub use diag::{LoadError, Problem};
+pub use load::{load, load_str};
+pub use model::{AnswerType, Kind, Question, Questionnaire, Rule, Section, Source};
