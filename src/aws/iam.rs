@@ -101,7 +101,7 @@ async fn authorization(iam: &Client, ctx: &Ctx) -> Record<AuthorizationDetails> 
             .extend(page.role_detail_list().iter().map(to_role));
         details
             .policies
-            .extend(page.policies().iter().map(to_managed_policy));
+            .extend(page.policies().iter().filter(in_use).map(to_managed_policy));
         let next = page
             .marker()
             .filter(|_| page.is_truncated())
