@@ -344,3 +344,144 @@ fn attested(question: &Question, attestation: Option<&Attestation>) -> Draft {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::load_str;
+
+    const QUESTIONS: &str = "\
+id: t
+title: T
+kind: soc2
+version: '1'
+sections:
+  - title: S
+    questions:
+      - {id: either, text: E, type: yes_no, rule: any,
+         probes: [identity.identity-center, identity.root-mfa]}
+      - {id: summary, text: S, type: text, probes: [org.scp-at-ou]}
+      - {id: tier, text: T, type: choice, choices: [Strong, Weak], probes: [org.scp-at-ou],
+         answers: {pass: Strong, fail: Weak}}
+      - {id: mapped, text: M, type: yes_no_partial, probes: [org.scp-at-ou],
+         answers: {not_applicable: 'No'}}
+";
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 6, d).expect("valid date")
+    }
+
+    fn answers(outcomes: &[Outcome]) -> Vec<Answer> {
+        let q = load_str("t.yaml", QUESTIONS).unwrap_or_else(|e| panic!("{e}"));
+        answer(&q, outcomes, &Attestations::default(), day(1)).answers
+    }
+
+    fn get<'a>(answers: &'a [Answer], id: &str) -> &'a Answer {
+        answers.iter().find(|a| a.question == id).expect("answered")
+    }
+
+    #[test]
+    fn a_probe_that_did_not_run_is_missing_evidence() {
+        let all = answers(&[]);
+        let a = get(&all, "summary");
+        assert_eq!(
+            (a.status, &a.answer, a.review),
+            (AnswerStatus::Unknown, &None, true)
+        );
+        assert_eq!(a.evidence.len(), 1);
+        assert_eq!(a.evidence[0].summary, "Probe `org.scp-at-ou` did not run");
+    }
+
+    #[test]
+    fn rule_any_passes_on_one_pass_and_keeps_evidence_of_both() {
+        let outcomes = [
+            Outcome::new("identity.identity-center", Status::Fail, "No instance"),
+            Outcome::new("identity.root-mfa", Status::Pass, "MFA everywhere"),
+        ];
+        let all = answers(&outcomes);
+        let a = get(&all, "either");
+        assert_eq!(a.answer, Some(Value::from("Yes")));
+        assert_eq!(a.evidence.len(), 2);
+        assert!(
+            a.summary.contains("identity.root-mfa: MFA everywhere"),
+            "{}",
+            a.summary
+        );
+    }
+
+    #[test]
+    fn text_answers_carry_the_summary_and_choices_use_the_mapping() {
+        let outcomes = [Outcome::new(
+            "org.scp-at-ou",
+            Status::Fail,
+            "Only FullAWSAccess",
+        )];
+        let all = answers(&outcomes);
+        assert_eq!(
+            get(&all, "summary").answer,
+            Some(Value::from("Only FullAWSAccess"))
+        );
+        assert_eq!(get(&all, "tier").answer, Some(Value::from("Weak")));
+        assert_eq!(get(&all, "mapped").answer, Some(Value::from("No")));
+    }
+
+    #[test]
+    fn an_unmapped_choice_outcome_is_blank_and_flagged_but_keeps_its_status() {
+        let outcomes = [Outcome::new(
+            "org.scp-at-ou",
+            Status::Partial,
+            "Two OUs of three",
+        )];
+        let all = answers(&outcomes);
+        let a = get(&all, "tier");
+        assert_eq!(
+            (a.status, &a.answer, a.review),
+            (AnswerStatus::Partial, &None, true)
+        );
+        assert!(
+            a.summary.starts_with("Left blank for review"),
+            "{}",
+            a.summary
+        );
+    }
+
+    #[test]
+    fn a_mapping_overrides_the_default() {
+        let outcomes = [Outcome::new(
+            "org.scp-at-ou",
+            Status::NotApplicable,
+            "No OUs",
+        )];
+        let all = answers(&outcomes);
+        let a = get(&all, "mapped");
+        assert_eq!(
+            (a.status, &a.answer),
+            (AnswerStatus::NotApplicable, &Some(Value::from("No")))
+        );
+        assert!(!a.review);
+    }
+
+    #[test]
+    fn remediation_comes_from_the_probes_that_did_not_pass() {
+        let outcomes = [Outcome::new("org.scp-at-ou", Status::Fail, "None")
+            .with_remediation("Attach guardrails to each OU")];
+        let all = answers(&outcomes);
+        let a = get(&all, "summary");
+        assert_eq!(
+            a.remediation.as_deref(),
+            Some("Attach guardrails to each OU.")
+        );
+    }
+
+    #[test]
+    fn the_blank_answer_invariant_holds_whatever_the_draft_says() {
+        let q = load_str("t.yaml", QUESTIONS).unwrap_or_else(|e| panic!("{e}"));
+        let question = q.question("summary").expect("exists");
+        for status in [AnswerStatus::Unknown, AnswerStatus::Unanswered] {
+            let mut draft = Draft::new(status, Basis::None, String::new());
+            draft.answer = Some(Value::from("Yes"));
+            let a = draft.finish(question, "S");
+            assert_eq!((a.answer, a.review), (None, true));
+        }
+    }
+}

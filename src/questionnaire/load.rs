@@ -246,11 +246,13 @@ fn choice_list(node: &Node, diag: &mut Diag) -> Option<Vec<String>> {
 
 /// Probes or attestation, exactly one of them.
 fn source(f: &Fields<'_>, answer_type: Option<&AnswerType>, diag: &mut Diag) -> Option<Source> {
-    let attestation = f
-        .get("attestation")
-        .and_then(|n| yaml::boolean(n, "attestation", diag));
+    let attestation = match f.get("attestation") {
+        // Already reported; "neither probes nor attestation" would only repeat it.
+        Some(node) => yaml::boolean(node, "attestation", diag)?,
+        None => false,
+    };
     let probes = f.get("probes");
-    match (probes, attestation.unwrap_or(false)) {
+    match (probes, attestation) {
         (Some(node), true) => {
             let message = "a question is answered by `probes` or by `attestation: true`, not both";
             diag.error(node.span(), message);

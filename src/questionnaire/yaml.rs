@@ -116,7 +116,11 @@ impl<'n> Fields<'n> {
     /// Where the record starts: its first key. (marked-yaml marks a block mapping where the
     /// parser noticed it, at the first `:`, which reads oddly in messages.)
     pub(crate) fn span(&self) -> &'n Span {
-        self.map.keys().next().map(|key| key.span()).unwrap_or(self.map.span())
+        self.map
+            .keys()
+            .next()
+            .map(|key| key.span())
+            .unwrap_or(self.map.span())
     }
 
     /// The field's node; an explicit null counts as absent.
