@@ -18,7 +18,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use evident::snapshot::{self, Fetch, Snapshot};
 use serde_json::{json, Value};
@@ -60,7 +60,7 @@ impl Problems {
         });
     }
 
-    fn finish(self, scenario: &str, work: &PathBuf) {
+    fn finish(self, scenario: &str, work: &Path) {
         if !self.0.is_empty() {
             panic!(
                 "scenario {scenario}: {} problem(s) (outputs kept in {}):\n- {}",
@@ -123,7 +123,7 @@ fn run_scenario(scenario: &str) -> Run {
 }
 
 /// The answers of the one questionnaire in `answers.json`, by question id.
-fn answers_of(path: &std::path::Path) -> BTreeMap<String, Value> {
+fn answers_of(path: &Path) -> BTreeMap<String, Value> {
     let answers = common::read_json(path);
     let questionnaires = answers["questionnaires"]
         .as_array()
