@@ -23,6 +23,7 @@ pub fn answer(
     attestations: &Attestations,
     today: NaiveDate,
 ) -> QuestionnaireAnswers {
+    warn_unmatched(questionnaire, attestations);
     let answers = questionnaire
         .questions()
         .map(|(section, question)| {
@@ -44,6 +45,25 @@ pub fn answer(
         kind: questionnaire.kind.as_str().to_string(),
         version: questionnaire.version.clone(),
         answers,
+    }
+}
+
+/// An attestation keyed under this questionnaire for a question it does not have is most
+/// likely a typo; say so rather than drop it silently. (Unkeyed ones may be meant for another
+/// questionnaire, so they cannot be judged here.)
+fn warn_unmatched(questionnaire: &Questionnaire, attestations: &Attestations) {
+    let keyed = attestations
+        .iter()
+        .filter(|a| a.questionnaire.as_deref() == Some(&questionnaire.id));
+    for attestation in keyed {
+        if questionnaire.question(&attestation.question).is_none() {
+            tracing::warn!(
+                "{}: questionnaire `{}` has no question `{}`; the attestation is not used",
+                attestation.location,
+                questionnaire.id,
+                attestation.question,
+            );
+        }
     }
 }
 
@@ -213,7 +233,7 @@ fn summarise(
         Status::Unknown => format!("Left blank for review: the evidence is incomplete. {found}"),
         Status::Partial if *answer_type == AnswerType::YesNo => {
             let shown = answer.map(display).unwrap_or_else(|| "blank".to_string());
-            let gaps = not_covered(used);
+            let gaps = not_covered(used, &found);
             format!("Answered {shown} because the control is only partly in place. {found}{gaps}")
         }
         _ if answer.is_none() => {
@@ -223,16 +243,26 @@ fn summarise(
     }
 }
 
-/// The accounts and regions the partial or failing probes name, as " Not covered: …".
-fn not_covered(used: &[Outcome]) -> String {
+/// The accounts and regions the partial or failing probes name, as " Not covered: …", less
+/// those the probe summaries already name (most say "not covered: …" themselves).
+fn not_covered(used: &[Outcome], said: &str) -> String {
     let short = used
         .iter()
         .filter(|o| matches!(o.status, Status::Partial | Status::Fail));
     let mut scope: Vec<String> = Vec::new();
     for outcome in short {
-        scope.extend(outcome.accounts.iter().map(|a| format!("account {a}")));
-        scope.extend(outcome.regions.iter().map(|r| format!("region {r}")));
+        let accounts = outcome
+            .accounts
+            .iter()
+            .filter(|a| !said.contains(a.as_str()));
+        scope.extend(accounts.map(|a| format!("account {a}")));
+        let regions = outcome
+            .regions
+            .iter()
+            .filter(|r| !said.contains(r.as_str()));
+        scope.extend(regions.map(|r| format!("region {r}")));
     }
+    scope.sort();
     scope.dedup();
     if scope.is_empty() {
         String::new()
@@ -470,6 +500,16 @@ sections:
         assert_eq!(
             a.remediation.as_deref(),
             Some("Attach guardrails to each OU.")
+        );
+    }
+
+    #[test]
+    fn scope_the_probe_summary_already_names_is_not_repeated() {
+        let outcome = Outcome::new("identity.root-mfa", Status::Partial, "Missing in 222, 333")
+            .with_accounts(vec!["222".into(), "333".into(), "444".into()]);
+        assert_eq!(
+            not_covered(&[outcome], "Missing in 222, 333."),
+            " Not covered: account 444."
         );
     }
 
