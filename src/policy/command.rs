@@ -1,0 +1,1 @@
+//! `evident policy eval`: placeholder while the engine lands.
