@@ -46,7 +46,7 @@ pub async fn collect(
         iam::collect(&iam_client, &ctx, is_management),
         cloudtrail::list(&session, &ctx, &plan.regions),
         s3::list_buckets(&session, &ctx),
-        identity_center::list_instances(&session, &ctx),
+        identity_center::list_instances(&session, &ctx, &plan.regions),
     );
     let evidence = AccountEvidence {
         account_id: account.to_string(),

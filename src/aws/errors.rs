@@ -101,7 +101,7 @@ const MAX_MESSAGE_CHARS: usize = 600;
 
 /// The error and its causes, outermost first, without the debug dump `DisplayErrorContext`
 /// appends (raw response, headers), which belongs in a trace log rather than the evidence.
-fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
@@ -273,5 +273,61 @@ pub fn missing_field(field: &str) -> CallError {
         kind: ErrorKind::Other,
         code: "MissingField".to_string(),
         message: format!("the response has no {field}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_decide_before_status() {
+        let e = service_error(Some("AccessDeniedException"), Some(400), "no".into());
+        assert_eq!(
+            (e.kind, e.code.as_str()),
+            (ErrorKind::AccessDenied, "AccessDeniedException")
+        );
+        let e = service_error(Some("TooManyRequestsException"), Some(400), String::new());
+        assert_eq!(e.kind, ErrorKind::Throttled);
+        let e = service_error(Some("NoSuchEntity"), Some(404), String::new());
+        assert_eq!(
+            e.kind,
+            ErrorKind::NotFound,
+            "a 404 with a not-found code is not 'missing'"
+        );
+        let e = service_error(
+            Some("CloudTrailARNInvalidException"),
+            Some(400),
+            String::new(),
+        );
+        assert_eq!(
+            e.kind,
+            ErrorKind::AccessDenied,
+            "another account's trail: not ours to read"
+        );
+    }
+
+    #[test]
+    fn status_decides_when_there_is_no_code() {
+        // moto answers JSON services' denials with an XML body the SDK cannot read.
+        let e = service_error(None, Some(403), String::new());
+        assert_eq!(
+            (e.kind, e.code.as_str()),
+            (ErrorKind::AccessDenied, "HTTP 403")
+        );
+        let e = service_error(None, Some(404), String::new());
+        assert_eq!(e.kind, ErrorKind::NotImplemented);
+        let e = service_error(None, Some(500), String::new());
+        assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Other, "HTTP 500"));
+        let e = service_error(Some(""), None, String::new());
+        assert_eq!(e.code, "Unknown");
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let long = std::io::Error::other("x".repeat(2 * MAX_MESSAGE_CHARS));
+        let text = cause_chain(&long);
+        assert_eq!(text.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(text.ends_with('…'));
     }
 }

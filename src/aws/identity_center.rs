@@ -24,8 +24,28 @@ use crate::snapshot::{
 /// read a few at a time and the SDK retries what throttling remains.
 const SSO_CONCURRENCY: usize = 4;
 
-/// `ListInstances` as seen from one account.
-pub async fn list_instances(session: &Session, ctx: &Ctx) -> Record<Vec<SsoInstance>> {
+/// `ListInstances` as seen from one account. An instance lives in one region, and other
+/// regions list nothing, so the primary region (`ctx.region`) is asked first, then each other
+/// collected region until one lists an instance; the record names the region that answered.
+pub async fn list_instances(
+    session: &Session,
+    ctx: &Ctx,
+    regions: &[String],
+) -> Record<Vec<SsoInstance>> {
+    let primary = list_instances_in(session, ctx).await;
+    if primary.value().is_some_and(|list| !list.is_empty()) {
+        return primary;
+    }
+    for region in regions.iter().filter(|r| **r != ctx.region) {
+        let record = list_instances_in(session, &ctx.at(&ctx.account, region)).await;
+        if record.value().is_some_and(|list| !list.is_empty()) {
+            return record;
+        }
+    }
+    primary
+}
+
+async fn list_instances_in(session: &Session, ctx: &Ctx) -> Record<Vec<SsoInstance>> {
     let sso = session.sso_admin(&ctx.region);
     let instances = sso
         .list_instances()
@@ -60,9 +80,10 @@ pub fn organization_instance<'a>(
         .find(|i| i.owner_account_id.as_deref() == Some(management))
 }
 
-/// Reads the organization instance from its owner's session. `accounts` are the active
-/// accounts of the organization, tried one by one when the provisioned-accounts listing
-/// gives nothing to go on.
+/// Reads the organization instance from its owner's session, in the region `ctx` names
+/// (the one where the instance was listed). `accounts` are the active accounts of the
+/// organization, tried one by one when the provisioned-accounts listing gives nothing to go
+/// on.
 pub async fn collect(
     owner: &Session,
     instance: &SsoInstance,

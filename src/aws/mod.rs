@@ -19,7 +19,7 @@ mod organizations;
 mod s3;
 pub mod session;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -267,18 +267,19 @@ async fn collect_identity_center(
     let Some(management) = scope.management_account.as_deref() else {
         return IdentityCenterEvidence::default();
     };
-    let listed = accounts.iter().find(|a| a.account_id == management);
-    let instance = listed
-        .and_then(|a| a.sso_instances.as_ref())
-        .and_then(|l| identity_center::organization_instance(l, management));
-    let (Some(instance), Some(session)) = (instance, sessions.get(management)) else {
+    let listed = accounts
+        .iter()
+        .find(|a| a.account_id == management)
+        .and_then(|a| a.sso_instances.as_ref());
+    let instance = listed.and_then(|l| identity_center::organization_instance(l, management));
+    let (Some(listed), Some(instance), Some(session)) =
+        (listed, instance, sessions.get(management))
+    else {
         tracing::info!("no organization instance of IAM Identity Center listed");
         return IdentityCenterEvidence::default();
     };
-    let active: BTreeSet<&String> = scope.accounts.iter().collect();
-    let active: Vec<String> = active.into_iter().cloned().collect();
-    let ctx = ctx.at(management, &ctx.region);
-    identity_center::collect(session, instance, &active, &ctx).await
+    let ctx = ctx.at(management, &listed.source.region);
+    identity_center::collect(session, instance, &scope.accounts, &ctx).await
 }
 
 /// An SDK timestamp as a UTC time.

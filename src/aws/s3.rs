@@ -60,7 +60,10 @@ pub async fn bucket(name: &str, owner: &Session, ctx: &Ctx, region_hint: &str) -
         s3.get_bucket_policy().bucket(name).send(),
     );
     let lock = lock.map(|out| to_object_lock(out.object_lock_configuration()));
-    let lock = not_configured(lock, NO_OBJECT_LOCK, || to_object_lock(None));
+    let lock = match lock {
+        Err(e) if not_configured(&e, NO_OBJECT_LOCK) => Ok(to_object_lock(None)),
+        other => other,
+    };
     let versioning = versioning.map(|out| match out.status() {
         Some(BucketVersioningStatus::Enabled) => "Enabled".to_string(),
         Some(BucketVersioningStatus::Suspended) => "Suspended".to_string(),
@@ -68,9 +71,15 @@ pub async fn bucket(name: &str, owner: &Session, ctx: &Ctx, region_hint: &str) -
         None => VERSIONING_NEVER_ENABLED.to_string(),
     });
     let lifecycle = lifecycle.map(|out| out.rules().iter().map(to_rule).collect());
-    let lifecycle = not_configured(lifecycle, NO_LIFECYCLE, Vec::new);
+    let lifecycle = match lifecycle {
+        Err(e) if not_configured(&e, NO_LIFECYCLE) => Ok(Vec::new()),
+        other => other,
+    };
     let policy = policy.map(|out| out.policy().map(str::to_string));
-    let policy = not_configured(policy, NO_BUCKET_POLICY, || None);
+    let policy = match policy {
+        Err(e) if not_configured(&e, NO_BUCKET_POLICY) => Ok(None),
+        other => other,
+    };
 
     BucketEvidence {
         name: name.to_string(),
@@ -98,16 +107,9 @@ pub fn unowned(name: &str) -> BucketEvidence {
     }
 }
 
-/// Turns S3's "not configured" error into the value that means "not configured".
-fn not_configured<T, E: ProvideErrorMetadata>(
-    result: Result<T, Sdk<E>>,
-    code: &str,
-    empty: impl FnOnce() -> T,
-) -> Result<T, Sdk<E>> {
-    match result {
-        Err(err) if err.code() == Some(code) => Ok(empty()),
-        other => other,
-    }
+/// Whether a failed call is S3's way of saying "not configured": a fact, not a failure.
+fn not_configured<E: ProvideErrorMetadata>(err: &Sdk<E>, code: &str) -> bool {
+    err.code() == Some(code)
 }
 
 /// `GetBucketLocation`: S3 answers no constraint for us-east-1 and the legacy `EU` for

@@ -167,24 +167,7 @@ pub fn plan(settings: &AwsSettings, profile_region: Option<&str>) -> Result<Plan
 /// Loads the caller's configuration (credential chain, profile, endpoint, retries) and checks
 /// who it is. Any failure here stops the run: nothing could be collected.
 pub async fn caller(settings: &AwsSettings) -> anyhow::Result<(Session, Plan)> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)));
-    if let Some(profile) = &settings.profile {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(region) = &settings.region {
-        loader = loader.region(Region::new(region.clone()));
-    }
-    if let Some(url) = &settings.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    let loaded = loader.load().await;
-    let plan = plan(settings, loaded.region().map(|r| r.as_ref()))?;
-    let config = loaded
-        .to_builder()
-        .region(Region::new(plan.region.clone()))
-        .build();
-
+    let (config, plan) = load_config(settings).await?;
     let where_ = describe_target(settings);
     if config.credentials_provider().is_none() {
         return Err(SetupError::NoCredentials { where_ }.into());
@@ -195,15 +178,16 @@ pub async fn caller(settings: &AwsSettings) -> anyhow::Result<(Session, Plan)> {
         config,
         path_style: settings.endpoint_url.is_some(),
     };
+
     let sts = session.sts();
-    let identity =
-        sts.get_caller_identity()
-            .send()
-            .await
-            .map_err(|err| SetupError::CallerIdentity {
-                where_: where_.clone(),
-                message: DisplayErrorContext(&err).to_string(),
-            })?;
+    let identity = sts.get_caller_identity().send().await.map_err(|err| {
+        tracing::debug!("{}", DisplayErrorContext(&err));
+        let message = errors::cause_chain(&err);
+        SetupError::CallerIdentity {
+            where_: where_.clone(),
+            message,
+        }
+    })?;
     let (Some(account), Some(arn)) = (identity.account(), identity.arn()) else {
         let message = "the answer has no Account or Arn".to_string();
         return Err(SetupError::CallerIdentity { where_, message }.into());
@@ -211,6 +195,29 @@ pub async fn caller(settings: &AwsSettings) -> anyhow::Result<(Session, Plan)> {
     session.account_id = account.to_string();
     session.arn = arn.to_string();
     Ok((session, plan))
+}
+
+/// The shared SDK configuration of every client, and the plan it implies.
+async fn load_config(settings: &AwsSettings) -> Result<(SdkConfig, Plan), UsageError> {
+    let retries = RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retries);
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let loaded = loader.load().await;
+
+    let plan = plan(settings, loaded.region().map(|r| r.as_ref()))?;
+    let config = loaded
+        .to_builder()
+        .region(Region::new(plan.region.clone()))
+        .build();
+    Ok((config, plan))
 }
 
 /// Names the endpoint and profile a setup error is about.
@@ -240,7 +247,7 @@ pub async fn assume(
     let first = match assume_once(&sts, &role_arn).await {
         Ok(creds) => creds,
         Err(AssumeFailure::Sdk(err)) => {
-            return (ctx.record(ops::sts::ASSUME_ROLE, target, Err(err)), None)
+            return (ctx.record(ops::sts::ASSUME_ROLE, target, Err(*err)), None)
         }
         Err(AssumeFailure::NoCredentials) => {
             let error = errors::missing_field("Credentials");
@@ -287,7 +294,7 @@ pub fn own_session_record(caller: &Session, ctx: &Ctx) -> Record<String> {
 }
 
 enum AssumeFailure {
-    Sdk(Sdk<AssumeRoleError>),
+    Sdk(Box<Sdk<AssumeRoleError>>),
     /// A success without credentials (documented as impossible).
     NoCredentials,
 }
@@ -302,7 +309,7 @@ async fn assume_once(
         .role_session_name(SESSION_NAME)
         .send()
         .await
-        .map_err(AssumeFailure::Sdk)?;
+        .map_err(|e| AssumeFailure::Sdk(Box::new(e)))?;
     let c = out.credentials().ok_or(AssumeFailure::NoCredentials)?;
     let expires = SystemTime::try_from(*c.expiration()).ok();
     Ok(Credentials::new(
@@ -361,6 +368,52 @@ impl ProvideCredentials for RoleProvider {
         match self.fresh() {
             Some(creds) => future::ProvideCredentials::ready(Ok(creds)),
             None => future::ProvideCredentials::new(self.renew()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        aws: AwsSettings,
+    }
+
+    fn settings(args: &[&str]) -> AwsSettings {
+        let args = std::iter::once("evident").chain(args.iter().copied());
+        Cli::try_parse_from(args).expect("valid flags").aws
+    }
+
+    #[test]
+    fn regions_default_to_the_region_then_the_profile_then_us_east_1() {
+        let plan = |args: &[&str], profile| plan(&settings(args), profile).expect("plan");
+        assert_eq!(plan(&[], None).regions, ["us-east-1"]);
+        assert_eq!(plan(&[], Some("eu-west-1")).region, "eu-west-1");
+        let p = plan(&["--region", "eu-central-1"], Some("eu-west-1"));
+        assert_eq!(p.region, "eu-central-1");
+        assert_eq!(p.regions, ["eu-central-1"]);
+        let p = plan(&["--regions", "us-east-1, eu-west-1,us-east-1"], None);
+        assert_eq!(
+            p.regions,
+            ["us-east-1", "eu-west-1"],
+            "trimmed, first seen order, once"
+        );
+        assert_eq!(p.role_name, crate::aws::DEFAULT_ROLE_NAME);
+    }
+
+    #[test]
+    fn impossible_settings_are_usage_errors() {
+        for args in [
+            &["--concurrency", "0"][..],
+            &["--max-attempts", "0"],
+            &["--role-name", "arn:aws:iam::1:role/x"],
+            &["--regions", "us east 1"],
+        ] {
+            assert!(plan(&settings(args), None).is_err(), "{args:?}");
         }
     }
 }
