@@ -84,6 +84,12 @@ pub struct Answer {
     /// The question text, so renderers need not reload the questionnaire.
     pub text: String,
     pub section: String,
+    /// The question's answer type: `yes_no`, `yes_no_partial`, `number`, `text` or `choice`.
+    #[serde(rename = "type")]
+    pub answer_type: String,
+    /// The allowed answers of a `choice` question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
     /// `"Yes"`, `"No"`, `"Partial"`, a number or a text; `null` when unknown or unanswered.
     pub answer: Option<serde_json::Value>,
     pub status: AnswerStatus,

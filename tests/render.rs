@@ -66,6 +66,11 @@ fn answer(id: &str, text: &str, value: Option<serde_json::Value>, status: Answer
         question: id.into(),
         text: text.into(),
         section: "Cloud".into(),
+        answer_type: match &value {
+            Some(serde_json::Value::Number(_)) => "number".into(),
+            _ => "yes_no_partial".into(),
+        },
+        choices: vec![],
         answer: value,
         status,
         basis,

@@ -126,6 +126,11 @@ impl Draft {
             question: question.id.clone(),
             text: question.text.clone(),
             section: section.to_string(),
+            answer_type: question.answer_type.name().to_string(),
+            choices: match &question.answer_type {
+                AnswerType::Choice(choices) => choices.clone(),
+                _ => Vec::new(),
+            },
             answer,
             status: self.status,
             basis: self.basis,

@@ -22,8 +22,8 @@ use crate::probes::Fact;
 const SHEET_NAME_MAX: usize = 31;
 /// Excel's limit on the characters in one cell.
 const CELL_TEXT_MAX: usize = 32_767;
-/// The values the answer dropdown offers on Yes/No questions.
-const YES_NO_CHOICES: [&str; 4] = ["Yes", "No", "Partial", "N/A"];
+/// The "not applicable" answer every question type accepts.
+const NOT_APPLICABLE: &str = "N/A";
 /// Sheet names of the fixed sheets; questionnaire sheets must not take them.
 const EVIDENCE_SHEET: &str = "Evidence";
 const SCOPE_SHEET: &str = "Scope";
@@ -174,11 +174,6 @@ fn write_answers_sheet(
     formats: &Formats,
 ) -> Result<(), XlsxError> {
     write_header(sheet, &ANSWER_COLUMNS, formats)?;
-    let dropdown = DataValidation::new()
-        .allow_list_strings(&YES_NO_CHOICES)?
-        .set_error_title("Answer")?
-        .set_error_message("Choose Yes, No, Partial or N/A.")?;
-
     for (index, answer) in q.answers.iter().enumerate() {
         let row = row_num(index + 1);
         let format = if answer.review {
@@ -201,7 +196,7 @@ fn write_answers_sheet(
                 }
             }
         }
-        if is_yes_no(answer) {
+        if let Some(dropdown) = dropdown(answer)? {
             sheet.add_data_validation(row, ANSWER_COL, row, ANSWER_COL, &dropdown)?;
         }
     }
@@ -210,16 +205,23 @@ fn write_answers_sheet(
     Ok(())
 }
 
-/// Whether the answer cell takes the Yes/No dropdown. The answers document does not carry the
-/// question's answer type, so it is read from the answer: a number or free text means the
-/// question is not Yes/No; a blank (unknown, unanswered) answer gets the dropdown, which is
-/// what the reviewer fills on the carrier's Yes/No questions.
-fn is_yes_no(answer: &Answer) -> bool {
-    match &answer.answer {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => YES_NO_CHOICES.contains(&s.as_str()),
-        Some(_) => false,
-    }
+/// The dropdown for an answer cell, from the question's answer type: the answers the form
+/// accepts, so a reviewer filling a blank cell cannot type something else. Numbers and free
+/// text get none.
+fn dropdown(answer: &Answer) -> Result<Option<DataValidation>, XlsxError> {
+    let mut choices: Vec<&str> = match answer.answer_type.as_str() {
+        "yes_no" => vec!["Yes", "No"],
+        "yes_no_partial" => vec!["Yes", "No", "Partial"],
+        "choice" => answer.choices.iter().map(String::as_str).collect(),
+        _ => return Ok(None),
+    };
+    choices.push(NOT_APPLICABLE);
+    let message = format!("Choose one of: {}.", choices.join(", "));
+    let validation = DataValidation::new()
+        .allow_list_strings(&choices)?
+        .set_error_title("Answer")?
+        .set_error_message(&message)?;
+    Ok(Some(validation))
 }
 
 /// The cells of one answer row, in [`ANSWER_COLUMNS`] order.
