@@ -39,6 +39,55 @@ enum Command {
     Questionnaires,
     /// List the probes this build knows.
     Probes,
+    /// Evaluate IAM policies and SCPs offline.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Evaluate one request against an SCP set root → OUs → account, naming the deciding
+    /// statements and any exemptions.
+    Eval(PolicyEvalArgs),
+}
+
+#[derive(Args)]
+struct PolicyEvalArgs {
+    /// SCPs attached at one level, root first, then each OU, then the account; repeat.
+    #[arg(long = "level", value_name = "NAME=FILE[,FILE...]", required = true)]
+    levels: Vec<String>,
+    /// The action, SERVICE:ACTION (case-insensitive).
+    #[arg(long)]
+    action: String,
+    /// The resource ARN; without it, the question is "any resource".
+    #[arg(long)]
+    resource: Option<String>,
+    /// The calling principal's ARN; without it, exemptions on the principal are listed.
+    #[arg(long)]
+    principal: Option<String>,
+    /// The requested Region (aws:RequestedRegion).
+    #[arg(long)]
+    region: Option<String>,
+    /// A condition key of the request, KEY=VALUE; repeat a key for several values.
+    #[arg(long, value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// Identity policies of the principal; without any, only the SCPs are evaluated.
+    #[arg(long)]
+    identity: Vec<PathBuf>,
+    /// Permission boundary of the principal.
+    #[arg(long)]
+    boundary: Vec<PathBuf>,
+    /// A resource policy (for example an S3 bucket policy).
+    #[arg(long)]
+    resource_policy: Option<PathBuf>,
+    /// The principal is in the management account, where SCPs never apply.
+    #[arg(long)]
+    management_account: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -109,6 +158,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 println!("{:<32} {}", p.id, p.title);
             }
             Ok(exit::OK)
+        }
+        Command::Policy {
+            command: PolicyCommand::Eval(args),
+        } => {
+            let args = evident::policy::command::EvalArgs {
+                levels: args.levels,
+                action: args.action,
+                resource: args.resource,
+                principal: args.principal,
+                region: args.region,
+                context: args.context,
+                identity: args.identity,
+                boundary: args.boundary,
+                resource_policy: args.resource_policy,
+                management_account: args.management_account,
+                json: args.json,
+            };
+            evident::policy::command::run_eval(&args, &mut std::io::stdout())
         }
     }
 }

@@ -184,6 +184,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         if cause.downcast_ref::<questionnaire::LoadError>().is_some()
             || cause.downcast_ref::<render::TemplateError>().is_some()
             || cause.downcast_ref::<crate::aws::UsageError>().is_some()
+            || cause
+                .downcast_ref::<crate::policy::command::CommandError>()
+                .is_some()
         {
             return exit::BAD_INPUT;
         }

@@ -203,6 +203,7 @@ fn help_lists_the_commands() {
             "verify",
             "questionnaires",
             "probes",
+            "policy",
             "help"
         ]
     );
