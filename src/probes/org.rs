@@ -65,7 +65,7 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
                 c.labels(),
                 c.reason
             ),
-            view.accounts_source,
+            view.classification_source(account, &c),
             ORG_FILE,
         ));
         let envs: Vec<Role> = c

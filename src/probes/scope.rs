@@ -161,6 +161,15 @@ impl<'a> OrgView<'a> {
         self.active.iter().copied().find(|a| a.id == id)
     }
 
+    /// The call a classification rests on: the tag listing when a tag decided, else the
+    /// account listing (name and parent).
+    pub fn classification_source(&self, account: &Account, c: &Classification) -> &'a Provenance {
+        match self.evidence.account_tags.get(&account.id) {
+            Some(tags) if c.reason.starts_with("tag ") => &tags.source,
+            _ => self.accounts_source,
+        }
+    }
+
     /// Classifies an account from its tags, name and OU path.
     pub fn classify(&self, account: &Account) -> Classification {
         let tags = self

@@ -361,7 +361,7 @@ fn bucket_role(
                     c.labels(),
                     c.reason
                 ),
-                view.accounts_source,
+                view.classification_source(account, &c),
                 scope::ORG_FILE,
             ));
             if c.is_workload() {
