@@ -40,6 +40,25 @@ dummy credentials; the script refuses any other address.
 Before printing, the script reads back what it built with boto3 (object lock,
 bucket ownership, trail status, attachments...) and exits non-zero when the
 emulator did not keep a fact the scenario relies on.
+
+moto 5.2.1 differences met while building these scenarios (the scenarios keep
+what AWS would show; where moto cannot show it, evident must answer unknown):
+  - the root user never has MFA (GetAccountSummary AccountMFAEnabled is 0), so
+    every root-MFA answer here is "No";
+  - OrganizationAccountAccessRole exists in member accounts without any
+    policy (AWS attaches AdministratorAccess), so it adds no administrator;
+  - an organization trail is not listed by DescribeTrails in member accounts;
+  - GetEventSelectors answers no selector for a trail left at its default
+    (AWS answers one ReadWriteType=All selector with management events);
+  - GetObjectLockConfiguration answers Years=0 beside Days;
+  - GetBucketVersioning answers with a root element the Rust SDK rejects, and
+    iam:ListOrganizationsFeatures answers HTTP 500 (collected as errors);
+  - GetAccountAuthorizationDetails lists every AWS managed policy loaded
+    (about 1,500), attached or not, without PolicyName;
+  - an Identity Center instance appears in every account by itself, the
+    standalone one included; SCPs are stored but never enforced.
+  registering `audit` as GuardDuty delegated administrator works; a refusal
+  would be listed in moto_notes.
 """
 
 import argparse
