@@ -2,6 +2,9 @@
 //! read-only evidence from AWS. See DESIGN.md in the repository for the pipeline:
 //! collect → snapshot → probes → answers → rendered files.
 
+// AWS responses and user files are untrusted shapes: outside tests, no unwrap.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+
 pub mod answers;
 pub mod aws;
 pub mod exit;
