@@ -229,18 +229,25 @@ fn collect(endpoint: &str, out: &Path) -> Snapshot {
     snapshot::load(out).expect("the snapshot loads").snapshot
 }
 
-#[test]
-fn collects_an_organization_from_moto() {
+/// moto on a free port, or `None` (with a message) when python3 with moto is missing.
+fn moto() -> Option<(Server, String)> {
     if !moto_available() {
         let why = "python3 with moto and boto3 is not available";
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "{why}; CI needs it"
         );
-        eprintln!("skipping collect_moto: {why}");
-        return;
+        eprintln!("skipping: {why}");
+        return None;
     }
-    let (_moto, moto_url) = start(&["-m", "moto.server", "-H", "127.0.0.1", "-p"]);
+    Some(start(&["-m", "moto.server", "-H", "127.0.0.1", "-p"]))
+}
+
+#[test]
+fn collects_an_organization_from_moto() {
+    let Some((_moto, moto_url)) = moto() else {
+        return;
+    };
     let ids = seed(&moto_url);
     let id = |k: &str| ids[k].as_str().expect("seeded id").to_string();
     let (_proxy, endpoint) = start(&["-c", DENY_PROXY, &moto_url, &id("broken")]);
@@ -254,6 +261,50 @@ fn collects_an_organization_from_moto() {
     check_iam(&snap);
     check_identity_center(&snap, &id);
     check_unreachable_account(&snap, &id("broken"));
+}
+
+#[test]
+fn an_account_outside_any_organization_is_a_scope_of_one() {
+    let Some((_moto, url)) = moto() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snap = collect(&url, &dir.path().join("snapshot"));
+
+    let scope = &snap.manifest.scope;
+    assert_eq!(
+        (
+            scope.organization_id.as_ref(),
+            scope.management_account.as_ref()
+        ),
+        (None, None)
+    );
+    assert_eq!(scope.accounts, [MANAGEMENT]);
+    let described = snap
+        .organization
+        .organization
+        .as_ref()
+        .expect("DescribeOrganization");
+    let error = described.error().expect("not in an organization");
+    assert_eq!(error.code, "AWSOrganizationsNotInUseException");
+    assert!(snap.organization.accounts.is_none());
+    let errors = &snap.manifest.errors;
+    assert!(
+        !errors.iter().any(|e| e.operation == "DescribeOrganization"),
+        "not a gap: {errors:?}"
+    );
+    let account = snap
+        .account(MANAGEMENT)
+        .expect("the caller's account is collected");
+    assert!(account.session.value().is_some());
+    assert!(account
+        .iam
+        .account_summary
+        .as_ref()
+        .is_some_and(|r| r.value().is_some()));
+    assert!(
+        account.iam.organizations_features.is_none(),
+        "no management account to ask"
+    );
+    assert_eq!(snap.identity_center.instance_arn, None);
 }
 
 fn check_manifest(snap: &Snapshot, id: &dyn Fn(&str) -> String) {

@@ -21,11 +21,12 @@ use crate::snapshot::{
     PolicySummary, Record, Root,
 };
 
-/// Organizations calls in flight at once. Organizations throttles requests per organization
-/// and per account ("Throttling" in
+/// Calls in flight at once per kind of per-item listing (parents, tags, policy details, one
+/// level of the OU tree); a few kinds run side by side. Organizations throttles requests per
+/// organization and per account ("Throttling" in
 /// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html);
-/// a handful of parallel calls keeps a 1,000-account `ListParents` sweep quick without
-/// tripping `TooManyRequestsException`.
+/// this keeps a 1,000-account sweep quick without tripping `TooManyRequestsException`, and
+/// the SDK's retries absorb the rest.
 const ORG_CALL_CONCURRENCY: usize = 4;
 
 /// OUs nest at most five levels below the root (Organizations quota "OU maximum nesting in a
@@ -45,73 +46,72 @@ pub struct OrgView {
 /// Reads Organizations with the caller's credentials.
 pub async fn collect(caller: &Session, ctx: &Ctx) -> (OrgEvidence, OrgView) {
     let org = caller.organizations();
-    let mut evidence = OrgEvidence::default();
+    let record = describe(&org, ctx).await;
+    let Some(described) = record.value().cloned() else {
+        // Standalone, or the caller cannot read Organizations: the scope is the caller.
+        let evidence = OrgEvidence {
+            organization: Some(record),
+            ..OrgEvidence::default()
+        };
+        return (evidence, OrgView::default());
+    };
 
-    let described = org.describe_organization().send().await;
-    let organization = match described {
-        Err(err) if not_in_organization(&err) => {
-            // A standalone account: not an error of the collection, so not in the manifest.
-            let error = errors::classify(&err);
-            let record = Record::err(ctx.source(op::DESCRIBE_ORGANIZATION, None), error);
-            evidence.organization = Some(record);
-            return (evidence, OrgView::default());
-        }
-        Err(err) => Err(err),
-        Ok(out) => Ok(out.organization().map(to_organization)),
-    };
-    let record = match organization {
-        Ok(Some(o)) => Record::ok(ctx.source(op::DESCRIBE_ORGANIZATION, None), o),
-        Ok(None) => ctx.failed(
-            op::DESCRIBE_ORGANIZATION,
-            None,
-            errors::missing_field("Organization"),
-        ),
-        Err(err) => ctx.record(op::DESCRIBE_ORGANIZATION, None, Err(err)),
-    };
-    let view = OrgView {
-        organization_id: record.value().map(|o| o.id.clone()),
-        management_account: record.value().map(|o| o.management_account_id.clone()),
-        accounts: None,
-    };
-    let described_ok = record.value().is_some();
-    evidence.organization = Some(record);
-    if !described_ok {
-        return (evidence, view);
-    }
-
-    let (roots, accounts, (policies, details), delegated) = tokio::join!(
+    let (roots, accounts, (policies, policy_details), delegated) = tokio::join!(
         roots(&org, ctx),
         accounts(&org, ctx),
         policies(&org, ctx),
         delegated_administrators(&org, ctx),
     );
-    let root_ids: Vec<String> = roots
+    let ids = |r: Option<Vec<String>>| r.unwrap_or_default();
+    let root_ids = ids(roots
         .value()
-        .map(|rs| rs.iter().map(|r| r.id.clone()).collect())
-        .unwrap_or_default();
-    let (ous, incomplete) = walk_ous(&org, ctx, root_ids).await;
-    let account_ids: Vec<String> = accounts
+        .map(|rs| rs.iter().map(|r| r.id.clone()).collect()));
+    let account_ids = ids(accounts
         .value()
-        .map(|a| a.iter().map(|a| a.id.clone()).collect())
-        .unwrap_or_default();
-    evidence.account_tags = account_tags(&org, ctx, account_ids).await;
+        .map(|a| a.iter().map(|a| a.id.clone()).collect()));
+    let ((organizational_units, incomplete_parents), account_tags) = tokio::join!(
+        walk_ous(&org, ctx, root_ids),
+        account_tags(&org, ctx, account_ids),
+    );
 
     let view = OrgView {
+        organization_id: Some(described.id),
+        management_account: Some(described.management_account_id),
         accounts: accounts.value().map(|list| {
             list.iter()
                 .map(|a| (a.id.clone(), a.state.clone()))
                 .collect()
         }),
-        ..view
     };
-    evidence.roots = Some(roots);
-    evidence.organizational_units = ous;
-    evidence.incomplete_parents = incomplete;
-    evidence.accounts = Some(accounts);
-    evidence.policies = Some(policies);
-    evidence.policy_details = details;
-    evidence.delegated_administrators = Some(delegated);
+    let evidence = OrgEvidence {
+        organization: Some(record),
+        roots: Some(roots),
+        organizational_units,
+        accounts: Some(accounts),
+        policies: Some(policies),
+        policy_details,
+        delegated_administrators: Some(delegated),
+        account_tags,
+        incomplete_parents,
+    };
     (evidence, view)
+}
+
+/// `DescribeOrganization`. A standalone account's `AWSOrganizationsNotInUseException` is kept
+/// in the record but not listed in the manifest: it is a fact about the scope, not a gap.
+async fn describe(org: &Client, ctx: &Ctx) -> Record<Organization> {
+    let source = ctx.source(op::DESCRIBE_ORGANIZATION, None);
+    match org.describe_organization().send().await {
+        Err(err) if not_in_organization(&err) => Record::err(source, errors::classify(&err)),
+        Err(err) => ctx.record(op::DESCRIBE_ORGANIZATION, None, Err(err)),
+        Ok(out) => match out.organization().map(to_organization) {
+            Some(o) => Record::ok(source, o),
+            None => {
+                let error = errors::missing_field("Organization");
+                ctx.failed(op::DESCRIBE_ORGANIZATION, None, error)
+            }
+        },
+    }
 }
 
 fn not_in_organization(
