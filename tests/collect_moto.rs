@@ -564,3 +564,35 @@ fn check_unreachable_account(snap: &Snapshot, broken: &str) {
         "nothing else is tried in an account that was not entered"
     );
 }
+
+#[test]
+fn a_setup_failure_stops_the_run_and_names_the_endpoint() {
+    // Nothing listens on a port just released.
+    let endpoint = format!("http://127.0.0.1:{}", free_port());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("snapshot");
+    let run = Command::new(env!("CARGO_BIN_EXE_evident"))
+        .args([
+            "collect",
+            "--endpoint-url",
+            &endpoint,
+            "--max-attempts",
+            "1",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .expect("evident runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("sts:GetCallerIdentity") && stderr.contains(&endpoint),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no snapshot is written");
+}
