@@ -11,6 +11,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
@@ -30,6 +31,15 @@ const SESSION_NAME: &str = "evident-collect";
 /// Assumed credentials are renewed this long before they expire (AssumeRole sessions last
 /// one hour by default, and at most one hour when chained from another role).
 const REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
+
+/// Time to open a connection; the SDK's own default, kept because setting any timeout
+/// replaces all of them.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(3_100);
+
+/// Time one attempt of one call may take. Every call here reads one page of metadata; an
+/// attempt silent for a minute is a stalled connection, abandoned and retried (then recorded
+/// as a network error) instead of hanging the whole collection.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A failure that stops the collection before any evidence is gathered.
 #[derive(Debug, thiserror::Error)]
@@ -200,7 +210,13 @@ pub async fn caller(settings: &AwsSettings) -> anyhow::Result<(Session, Plan)> {
 /// The shared SDK configuration of every client, and the plan it implies.
 async fn load_config(settings: &AwsSettings) -> Result<(SdkConfig, Plan), UsageError> {
     let retries = RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1));
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retries);
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retries)
+        .timeout_config(timeouts);
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
