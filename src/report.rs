@@ -17,6 +17,9 @@ use crate::snapshot::{self, sha256_hex, LoadedSnapshot, SnapshotError};
 /// `sha256sum -c` reads.
 pub const REPORT_MANIFEST: &str = "manifest.sha256";
 
+/// The files every report directory holds besides its manifest.
+pub const REPORT_FILES: [&str; 4] = ["answers.json", "answers.xlsx", "report.pdf", "report.html"];
+
 pub struct ReportRequest {
     pub snapshot: PathBuf,
     pub questionnaires: Vec<PathBuf>,
@@ -91,7 +94,7 @@ fn write_outputs(ctx: &ReportContext, templates: &Templates, out: &Path) -> anyh
     render::write_html(ctx, templates, &dir.join("report.html")).context("writing report.html")?;
     write_report_manifest(dir)?;
 
-    snapshot::replace_dir(staging, out)?;
+    snapshot::replace_dir(staging, out, REPORT_MANIFEST)?;
     Ok(())
 }
 
@@ -142,6 +145,7 @@ fn verify_report_dir(dir: &Path) -> anyhow::Result<Vec<String>> {
     let text = fs::read_to_string(&manifest_path)
         .with_context(|| format!("reading {}", manifest_path.display()))?;
     let mut problems = Vec::new();
+    let mut listed = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let Some((hash, name)) = line.split_once("  ") else {
             anyhow::bail!(
@@ -150,11 +154,37 @@ fn verify_report_dir(dir: &Path) -> anyhow::Result<Vec<String>> {
                 index + 1
             );
         };
+        // Plain names only: a line naming `../x` must not make verify read outside the report.
+        if name.contains('/') || name.contains('\\') || name == ".." || name == "." {
+            problems.push(format!(
+                "{}: lists `{name}`, outside the report",
+                manifest_path.display()
+            ));
+            continue;
+        }
+        listed.push(name.to_string());
         let path = dir.join(name);
         match fs::read(&path) {
             Ok(bytes) if sha256_hex(&bytes) == hash => {}
             Ok(_) => problems.push(format!("{}: SHA-256 does not match", path.display())),
             Err(_) => problems.push(format!("{}: missing", path.display())),
+        }
+    }
+    for required in REPORT_FILES {
+        if !listed.iter().any(|n| n == required) {
+            problems.push(format!(
+                "{}: not listed in {REPORT_MANIFEST}",
+                dir.join(required).display()
+            ));
+        }
+    }
+    for entry in fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name != REPORT_MANIFEST && !listed.contains(&name) {
+            problems.push(format!(
+                "{}: present but not listed in {REPORT_MANIFEST}",
+                entry.path().display()
+            ));
         }
     }
     Ok(problems)

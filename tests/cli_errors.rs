@@ -208,3 +208,78 @@ fn help_lists_the_commands() {
         ]
     );
 }
+
+/// Regression: `--out` pointing at a directory evident did not write (a documents folder,
+/// `.`, the snapshot itself) used to be deleted and replaced.
+#[test]
+fn out_directory_not_written_by_evident_is_never_replaced() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let snap = tmp.path().join("snap");
+    write_snapshot(&snap);
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir(&docs).expect("mkdir");
+    std::fs::write(docs.join("thesis.txt"), "mine").expect("write");
+
+    for out in [docs.as_path(), snap.as_path(), tmp.path()] {
+        let o = report(&snap, QUESTIONNAIRE, out);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: {}",
+            out.display(),
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("refusing to replace"), "{}", stderr(&o));
+    }
+    assert!(docs.join("thesis.txt").is_file());
+    assert!(snap.join("manifest.json").is_file());
+
+    // An earlier report is an evident output: it is replaced, and verify accepts the new one.
+    let out = tmp.path().join("report");
+    for _ in 0..2 {
+        let o = report(&snap, QUESTIONNAIRE, &out);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let o = evident(&["verify", out.to_str().expect("utf-8")]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+/// Regression: a manifest line naming a path outside the directory made verify read it.
+#[test]
+fn verify_reads_nothing_outside_the_directory() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let snap = tmp.path().join("snap");
+    write_snapshot(&snap);
+    let out = tmp.path().join("report");
+    assert_eq!(report(&snap, QUESTIONNAIRE, &out).status.code(), Some(0));
+
+    let manifest = out.join("manifest.sha256");
+    let mut text = std::fs::read_to_string(&manifest).expect("read");
+    text.push_str("0000  ../../../../dev/zero\n");
+    std::fs::write(&manifest, text).expect("write");
+    std::fs::write(out.join("extra.html"), "<script>").expect("write");
+    let o = evident(&["verify", out.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("outside the report"), "{stdout}");
+    assert!(
+        stdout.contains("extra.html: present but not listed"),
+        "{stdout}"
+    );
+
+    let path = snap.join("manifest.json");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let foreign = text.replace(
+        "\"files\": {",
+        "\"files\": {\n    \"../../etc/passwd\": \"00\",",
+    );
+    std::fs::write(&path, foreign).expect("write");
+    let o = evident(&["verify", snap.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("../../etc/passwd"));
+}

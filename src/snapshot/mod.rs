@@ -21,6 +21,8 @@ pub use model::*;
 
 /// The snapshot format this build writes. A snapshot with a larger number is refused.
 pub const FORMAT_VERSION: u32 = 1;
+/// The `format` field every snapshot manifest carries.
+pub const FORMAT: &str = "evident.snapshot";
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const ORGANIZATION_FILE: &str = "organization.json";
 pub const ACCOUNTS_FILE: &str = "accounts.json";
@@ -69,6 +71,15 @@ pub enum SnapshotError {
     Missing { path: PathBuf },
     #[error("{path}: not a snapshot directory (no {MANIFEST_FILE})")]
     NotASnapshot { path: PathBuf },
+    #[error(
+        "{path}: exists and is not an earlier evident output (no {marker}); refusing to \
+         replace it: choose a new or empty directory"
+    )]
+    WouldReplace { path: PathBuf, marker: String },
+    #[error("{path}: lists `{name}`, which is not a file of this directory")]
+    ForeignEntry { path: PathBuf, name: String },
+    #[error("{path}: format `{found}` is not an evident snapshot (`{FORMAT}`)")]
+    WrongFormat { path: PathBuf, found: String },
 }
 
 /// Which accounts and regions a snapshot covers.
@@ -189,7 +200,7 @@ pub fn save(dir: &Path, snapshot: &Snapshot) -> Result<(), SnapshotError> {
     let bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| write_err(e.into()))?;
     write_file(&staging.path().join(MANIFEST_FILE), &bytes)?;
 
-    replace_dir(staging, dir)
+    replace_dir(staging, dir, MANIFEST_FILE)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), SnapshotError> {
@@ -199,17 +210,40 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), SnapshotError> {
     })
 }
 
-/// Moves a finished staging directory to `dir`, replacing an older directory there.
-pub fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), SnapshotError> {
+/// Moves a finished staging directory to `dir`. An existing `dir` is replaced only when it
+/// is empty or holds `marker` (the manifest of an earlier output of the same kind): evident
+/// never deletes a directory it did not write. The old directory is moved aside first and
+/// removed only once the new one is in place, so a failed move loses nothing.
+pub fn replace_dir(
+    staging: tempfile::TempDir,
+    dir: &Path,
+    marker: &str,
+) -> Result<(), SnapshotError> {
     let write_err = |source| SnapshotError::Write {
         path: dir.to_path_buf(),
         source,
     };
-    if dir.exists() {
-        fs::remove_dir_all(dir).map_err(write_err)?;
+    if !dir.exists() {
+        return fs::rename(staging.keep(), dir).map_err(write_err);
     }
+    let empty = fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if !dir.is_dir() || !(empty || dir.join(marker).is_file()) {
+        return Err(SnapshotError::WouldReplace {
+            path: dir.to_path_buf(),
+            marker: marker.into(),
+        });
+    }
+    let aside = staging.path().with_extension("old");
+    fs::rename(dir, &aside).map_err(write_err)?;
     let staged = staging.keep();
-    fs::rename(&staged, dir).map_err(write_err)
+    if let Err(e) = fs::rename(&staged, dir) {
+        // Put the old output back; the new one stays in its staging directory for inspection.
+        let _ = fs::rename(&aside, dir);
+        return Err(write_err(e));
+    }
+    fs::remove_dir_all(&aside).map_err(write_err)
 }
 
 /// Reads and checks a snapshot directory: format version first, then every file's hash.
@@ -254,6 +288,15 @@ pub fn verify(dir: &Path) -> Result<Vec<SnapshotError>, SnapshotError> {
     let manifest = parse_manifest(&manifest_path, &read(&manifest_path)?)?;
     let mut problems = Vec::new();
     for name in manifest.files.keys() {
+        // Only the known data files: a manifest naming `../x` must not make verify read
+        // outside the snapshot.
+        if !DATA_FILES.contains(&name.as_str()) {
+            problems.push(SnapshotError::ForeignEntry {
+                path: manifest_path.clone(),
+                name: name.clone(),
+            });
+            continue;
+        }
         let path = dir.join(name);
         match fs::read(&path) {
             Ok(bytes) => {
