@@ -126,6 +126,9 @@ pub struct Evidence {
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
     pub facts: Vec<Fact>,
+    /// The probe's named counts (`Outcome::counts`), which readiness figures are read from.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub counts: std::collections::BTreeMap<String, u64>,
 }
 
 impl From<&Outcome> for Evidence {
@@ -137,6 +140,7 @@ impl From<&Outcome> for Evidence {
             accounts: o.accounts.clone(),
             regions: o.regions.clone(),
             facts: o.facts.clone(),
+            counts: o.counts.clone(),
         }
     }
 }

@@ -14,6 +14,11 @@ pub const IDENTITY_CENTER: &str = "identity.identity-center";
 pub const ADMIN_SPRAWL: &str = "identity.admin-sprawl";
 pub const ROOT_MFA: &str = "identity.root-mfa";
 
+/// Count on `identity.identity-center`: IAM users holding an active access key.
+pub const COUNT_USERS_WITH_KEYS: &str = "iam_users_with_access_keys";
+/// Count on `identity.admin-sprawl`: principals whose policies grant every action.
+pub const COUNT_FULL_ADMINS: &str = "full_admin_principals";
+
 /// The AWS managed policy that grants every action on every resource.
 const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
@@ -28,6 +33,8 @@ const INACTIVE_AFTER_DAYS: i64 = 90;
 /// IAM users that hold long-lived human or programmatic credentials, per account.
 struct CredentialedUsers {
     by_account: BTreeMap<String, Vec<String>>,
+    /// Users among them with an active access key.
+    with_keys: usize,
     /// Accounts whose users could not be read.
     unreadable: Vec<String>,
     facts: Vec<Fact>,
@@ -36,6 +43,7 @@ struct CredentialedUsers {
 fn credentialed_users(snapshot: &Snapshot, accounts: &[String]) -> CredentialedUsers {
     let mut found = CredentialedUsers {
         by_account: BTreeMap::new(),
+        with_keys: 0,
         unreadable: Vec::new(),
         facts: Vec::new(),
     };
@@ -75,6 +83,7 @@ fn credentialed_users(snapshot: &Snapshot, accounts: &[String]) -> CredentialedU
                         (true, false) => "console password",
                         _ => "active access key",
                     };
+                    found.with_keys += usize::from(active_key == Some(true));
                     found.facts.push(Fact::new(
                         format!("IAM user {} in {account} has a {what}", user.user_name),
                         &user.console_password.source,
@@ -109,9 +118,19 @@ fn credentialed_users(snapshot: &Snapshot, accounts: &[String]) -> CredentialedU
 /// sets assigned to the member accounts, and no IAM user with a console password or an active
 /// access key anywhere.
 pub fn identity_center(snapshot: &Snapshot) -> Outcome {
-    let id = IDENTITY_CENTER;
     let accounts = scope::in_scope_accounts(snapshot);
     let users = credentialed_users(snapshot, &accounts);
+    // A count over unreadable accounts would be a floor, not a count: leave it unset.
+    let keys = users.unreadable.is_empty().then_some(users.with_keys);
+    let outcome = judge_identity_center(snapshot, users);
+    match keys {
+        Some(n) => outcome.with_count(COUNT_USERS_WITH_KEYS, n),
+        None => outcome,
+    }
+}
+
+fn judge_identity_center(snapshot: &Snapshot, users: CredentialedUsers) -> Outcome {
+    let id = IDENTITY_CENTER;
     let user_count: usize = users.by_account.values().map(Vec::len).sum();
     let mut facts = Vec::new();
 
@@ -445,8 +464,11 @@ pub fn admin_sprawl(snapshot: &Snapshot) -> Outcome {
                 disable administrative principals unused for 90 days.",
             )
             .with_value(count as f64)
+            .with_count(COUNT_FULL_ADMINS, count)
     } else {
-        Outcome::new(id, Status::Pass, summary).with_value(count as f64)
+        Outcome::new(id, Status::Pass, summary)
+            .with_value(count as f64)
+            .with_count(COUNT_FULL_ADMINS, count)
     };
     facts.push(Fact::derived(
         "activity: console sign-in and access key use for users, \

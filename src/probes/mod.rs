@@ -8,6 +8,8 @@
 //! fact it needs says so and names the call that failed; it never reads "no record" as
 //! "nothing there".
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::snapshot::{Provenance, Snapshot};
@@ -97,6 +99,11 @@ pub struct Outcome {
     /// A count, for probes that answer "how many" questions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// Named counts a probe measured on the way (`iam_users_with_access_keys`, …), set only
+    /// when the evidence was complete enough to count. Readiness figures over time read them
+    /// (see `crate::history::readiness`); the keys are stable like probe ids.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub counts: BTreeMap<String, u64>,
 }
 
 impl Outcome {
@@ -110,6 +117,7 @@ impl Outcome {
             regions: Vec::new(),
             remediation: None,
             value: None,
+            counts: BTreeMap::new(),
         }
     }
 
@@ -139,6 +147,12 @@ impl Outcome {
 
     pub fn with_value(mut self, value: f64) -> Self {
         self.value = Some(value);
+        self
+    }
+
+    /// Records a named count (see [`Outcome::counts`]).
+    pub fn with_count(mut self, name: &str, n: usize) -> Self {
+        self.counts.insert(name.to_string(), n as u64);
         self
     }
 }

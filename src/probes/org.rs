@@ -11,6 +11,13 @@ use crate::snapshot::{Policy, Snapshot};
 pub const SEPARATE_ENVIRONMENTS: &str = "org.separate-environments";
 pub const SCP_AT_OU: &str = "org.scp-at-ou";
 
+/// Count on `org.separate-environments`: accounts holding more than one environment (a
+/// standalone account, or a management account without members, holds them all).
+pub const COUNT_SHARED_ACCOUNTS: &str = "accounts_sharing_environments";
+/// Count on `org.scp-at-ou`: member accounts no guardrail SCP reaches through the root or an
+/// OU (a standalone account counts as one: no SCP can reach it).
+pub const COUNT_UNGUARDED_ACCOUNTS: &str = "accounts_without_guardrail";
+
 /// The environments a carrier asks to see separated.
 const ENVIRONMENTS: [Role; 3] = [Role::Production, Role::Staging, Role::Development];
 
@@ -37,6 +44,7 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
                 ORG_FILE,
             )])
             .with_accounts(vec![account])
+            .with_count(COUNT_SHARED_ACCOUNTS, 1)
             .with_remediation(SEPARATE_REMEDIATION);
         }
         Shape::Unreadable(fact) => {
@@ -167,6 +175,13 @@ pub fn separate_environments(snapshot: &Snapshot) -> Outcome {
             unclassified.join(", ")
         )));
     }
+    if outcome.status != Status::Unknown {
+        let management_shared = management_env
+            .as_ref()
+            .is_some_and(|c| c.roles.iter().filter(|r| ENVIRONMENTS.contains(r)).count() > 1);
+        let n = shared.len() + usize::from(management_shared || members == 0);
+        outcome = outcome.with_count(COUNT_SHARED_ACCOUNTS, n);
+    }
     outcome.with_facts(facts)
 }
 
@@ -194,6 +209,7 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
                 ORG_FILE,
             )])
             .with_accounts(vec![account])
+            .with_count(COUNT_UNGUARDED_ACCOUNTS, 1)
             .with_remediation(SCP_REMEDIATION);
         }
         Shape::Unreadable(fact) => {
@@ -218,6 +234,7 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
             "The organization uses consolidated billing only: SCPs are not available",
         )
         .with_facts(facts)
+        .with_count(COUNT_UNGUARDED_ACCOUNTS, view.members().count())
         .with_remediation(
             "Enable all features in AWS Organizations, then enable the SCP policy type.",
         );
@@ -261,6 +278,7 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
             organization",
         )
         .with_facts(facts)
+        .with_count(COUNT_UNGUARDED_ACCOUNTS, view.members().count())
         .with_remediation(
             "Enable the SERVICE_CONTROL_POLICY type on the root and \
                 attach guardrail SCPs to the OUs.",
@@ -320,6 +338,7 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
         }
     }
     let total = covered.len() + uncovered.len() + undetermined.len();
+    let unguarded = undetermined.is_empty().then_some(uncovered.len());
     let outcome = if total == 0 {
         Outcome::new(
             id,
@@ -373,6 +392,10 @@ pub fn scp_at_ou(snapshot: &Snapshot) -> Outcome {
         outcome
     } else {
         outcome.with_remediation(SCP_REMEDIATION)
+    };
+    let outcome = match unguarded {
+        Some(n) => outcome.with_count(COUNT_UNGUARDED_ACCOUNTS, n),
+        None => outcome,
     };
     facts.push(Fact::derived(
         "the management account is outside SCPs by AWS design and is judged by other probes",
