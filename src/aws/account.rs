@@ -36,6 +36,10 @@ pub async fn collect(
             trails: Vec::new(),
             buckets: None,
             sso_instances: None,
+            enabled_regions: None,
+            regional: Vec::new(),
+            s3_account_public_access_block: None,
+            budgets: None,
         };
         return (evidence, None);
     };
@@ -55,6 +59,10 @@ pub async fn collect(
         trails,
         buckets: Some(buckets),
         sso_instances: Some(sso_instances),
+        enabled_regions: None,
+        regional: Vec::new(),
+        s3_account_public_access_block: None,
+        budgets: None,
     };
     (evidence, Some(session))
 }

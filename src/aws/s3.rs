@@ -92,6 +92,8 @@ pub async fn bucket(name: &str, owner: &Session, ctx: &Ctx, region_hint: &str) -
             lifecycle,
         )),
         policy: Some(ctx.record(op::GET_BUCKET_POLICY, target, policy)),
+        public_access_block: None,
+        encryption: None,
     }
 }
 
@@ -104,6 +106,8 @@ pub fn unowned(name: &str) -> BucketEvidence {
         versioning: None,
         lifecycle_rules: None,
         policy: None,
+        public_access_block: None,
+        encryption: None,
     }
 }
 

@@ -232,6 +232,10 @@ pub fn account_evidence(id: &str) -> AccountEvidence {
         trails: vec![ok("cloudtrail", "DescribeTrails", id, Vec::new())],
         buckets: Some(ok("s3", "ListBuckets", id, Vec::new())),
         sso_instances: Some(ok("sso", "ListInstances", id, Vec::new())),
+        enabled_regions: None,
+        regional: Vec::new(),
+        s3_account_public_access_block: None,
+        budgets: None,
     }
 }
 
@@ -250,6 +254,10 @@ pub fn unreachable(id: &str) -> AccountEvidence {
         trails: Vec::new(),
         buckets: None,
         sso_instances: None,
+        enabled_regions: None,
+        regional: Vec::new(),
+        s3_account_public_access_block: None,
+        budgets: None,
     }
 }
 

@@ -457,6 +457,8 @@ mod tests {
             versioning: None,
             lifecycle_rules: None,
             policy: None,
+            public_access_block: None,
+            encryption: None,
         });
         s
     }

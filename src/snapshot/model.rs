@@ -227,6 +227,76 @@ pub struct AccountEvidence {
     pub buckets: Option<Record<Vec<String>>>,
     /// `sso-admin:ListInstances` as seen from this account.
     pub sso_instances: Option<Record<Vec<SsoInstance>>>,
+    /// `account:ListRegions` (filter `ENABLED`, `ENABLED_BY_DEFAULT`) in this account: the
+    /// regions it can use. An `Err` means the list is unknown; the regional evidence was then
+    /// collected in the `--regions` list instead. `None` in snapshots older than this field.
+    #[serde(default)]
+    pub enabled_regions: Option<Record<Vec<String>>>,
+    /// Regional evidence, one entry per region collected in this account: the enabled
+    /// regions that are also in `--regions` (or, when `--regions` is not given, every enabled
+    /// region). A region absent from this list was not looked at, so it is `unknown`.
+    #[serde(default)]
+    pub regional: Vec<RegionEvidence>,
+    /// `s3control:GetPublicAccessBlock` for this account (authorized by
+    /// `s3:GetAccountPublicAccessBlock`). No configuration at all
+    /// (`NoSuchPublicAccessBlockConfiguration`) is `Ok` with all four flags `false`.
+    #[serde(default)]
+    pub s3_account_public_access_block: Option<Record<PublicAccessBlock>>,
+    /// `budgets:DescribeBudgets` for this account, each budget with the actions
+    /// `budgets:DescribeBudgetActionsForAccount` lists for it. No budget is `Ok(vec![])`.
+    #[serde(default)]
+    pub budgets: Option<Record<Vec<Budget>>>,
+}
+
+/// Regional evidence of one account in one region. Each field is one call (or one family of
+/// calls) made with this account's credentials in `region`; `None` means it was not asked
+/// (for the management-only and administrator-only fields: this account is not the one to
+/// ask), an `Err` record means it was asked and the answer is unknown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegionEvidence {
+    pub region: String,
+    /// `guardduty:ListDetectors`, then `GetDetector` for each. No detector is `Ok(vec![])`
+    /// (GuardDuty is off in this account and region).
+    #[serde(default)]
+    pub guardduty: Option<Record<Vec<Detector>>>,
+    /// `guardduty:DescribeOrganizationConfiguration` on this account's detector, read only in
+    /// the account the management account names as GuardDuty administrator for this region
+    /// (or, failing that list, the Organizations delegated administrator for GuardDuty).
+    #[serde(default)]
+    pub guardduty_org: Option<Record<GuardDutyOrgConfig>>,
+    /// `guardduty:ListOrganizationAdminAccounts`, read in the management account only:
+    /// GuardDuty's delegated administrator is set per region. Nobody is `Ok(vec![])`.
+    #[serde(default)]
+    pub guardduty_admins: Option<Record<Vec<OrgAdminAccount>>>,
+    /// `securityhub:DescribeHub`. Not subscribed (`InvalidAccessException`,
+    /// `ResourceNotFoundException`) is `Ok` with `enabled: false`.
+    #[serde(default)]
+    pub securityhub: Option<Record<Hub>>,
+    /// `securityhub:DescribeOrganizationConfiguration`, read only in the Security Hub
+    /// administrator account of this region.
+    #[serde(default)]
+    pub securityhub_org: Option<Record<SecurityHubOrgConfig>>,
+    /// `securityhub:ListOrganizationAdminAccounts`, read in the management account only.
+    #[serde(default)]
+    pub securityhub_admins: Option<Record<Vec<OrgAdminAccount>>>,
+    /// `config:DescribeConfigurationRecorders` with `DescribeConfigurationRecorderStatus`.
+    /// No recorder is `Ok(vec![])`.
+    #[serde(default)]
+    pub config_recorders: Option<Record<Vec<ConfigRecorder>>>,
+    /// `config:DescribeConfigurationAggregators`. None is `Ok(vec![])`.
+    #[serde(default)]
+    pub config_aggregators: Option<Record<Vec<ConfigAggregator>>>,
+    /// `backup:ListBackupVaults` (lock settings included). None is `Ok(vec![])`.
+    #[serde(default)]
+    pub backup_vaults: Option<Record<Vec<BackupVault>>>,
+    /// `backup:ListBackupPlans`, then `GetBackupPlan` for each. None is `Ok(vec![])`.
+    #[serde(default)]
+    pub backup_plans: Option<Record<Vec<BackupPlan>>>,
+    /// `tag:GetResources` (Resource Groups Tagging API): ARNs of the tagged resources in this
+    /// region, read in the management account only, to tell whether it hosts workloads.
+    /// Untagged resources do not appear here; an empty list is not proof of none.
+    #[serde(default)]
+    pub tagged_resources: Option<Record<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -405,6 +475,36 @@ pub struct BucketEvidence {
     pub versioning: Option<Record<String>>,
     pub lifecycle_rules: Option<Record<Vec<LifecycleRule>>>,
     pub policy: Option<Record<Option<String>>>,
+    /// `s3:GetPublicAccessBlock` on the bucket. No configuration
+    /// (`NoSuchPublicAccessBlockConfiguration`) is `Ok` with all four flags `false`; the
+    /// account-level setting may still block (see [`AccountEvidence`]).
+    #[serde(default)]
+    pub public_access_block: Option<Record<PublicAccessBlock>>,
+    /// `s3:GetBucketEncryption`: the default encryption algorithm (`AES256`, `aws:kms`,
+    /// `aws:kms:dsse`). `Ok(None)` when no default encryption is configured
+    /// (`ServerSideEncryptionConfigurationNotFoundError`, only possible before 2023).
+    #[serde(default)]
+    pub encryption: Option<Record<Option<String>>>,
+}
+
+/// The four S3 Block Public Access flags, at account or bucket level. S3 applies the most
+/// restrictive combination of the account's and the bucket's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    /// All four flags on: the clean "public access is blocked".
+    pub fn all(&self) -> bool {
+        self.block_public_acls
+            && self.ignore_public_acls
+            && self.block_public_policy
+            && self.restrict_public_buckets
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -473,4 +573,181 @@ pub struct AccountAssignment {
     /// `USER` or `GROUP`.
     pub principal_type: String,
     pub principal_id: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection and posture services, backups, budgets
+// ---------------------------------------------------------------------------------------------
+
+/// A GuardDuty detector (`GetDetector`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detector {
+    pub id: String,
+    /// `ENABLED` or `DISABLED` (a suspended detector is `DISABLED`, and counts as off).
+    pub status: String,
+    /// Protection plans (`S3_DATA_EVENTS`, `EKS_AUDIT_LOGS`, `RUNTIME_MONITORING`, …) and
+    /// their status, from `Features[]`.
+    #[serde(default)]
+    pub features: BTreeMap<String, String>,
+}
+
+/// GuardDuty's organization settings in the administrator account
+/// (`DescribeOrganizationConfiguration`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardDutyOrgConfig {
+    /// The administrator's detector the settings belong to.
+    pub detector_id: String,
+    /// `ALL` (every member, existing and new), `NEW` (new members only: existing accounts
+    /// stay uncovered) or `NONE`.
+    pub auto_enable_organization_members: Option<String>,
+    /// Whether the organization has reached the GuardDuty member limit.
+    pub member_account_limit_reached: Option<bool>,
+}
+
+/// An account a service names as its organization administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgAdminAccount {
+    pub account_id: String,
+    /// `ENABLED` or `DISABLE_IN_PROGRESS`.
+    pub status: Option<String>,
+}
+
+/// Security Hub (CSPM) in one account and region (`DescribeHub`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hub {
+    /// Whether the account is subscribed to Security Hub in this region.
+    pub enabled: bool,
+    pub arn: Option<String>,
+    /// When the account subscribed, as Security Hub reports it (ISO 8601).
+    pub subscribed_at: Option<String>,
+    pub auto_enable_controls: Option<bool>,
+}
+
+/// Security Hub's organization settings in the administrator account
+/// (`DescribeOrganizationConfiguration`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityHubOrgConfig {
+    /// New organization accounts are enabled automatically (LOCAL configuration).
+    pub auto_enable: bool,
+    /// `DEFAULT` or `NONE`: whether new accounts get the default standards.
+    pub auto_enable_standards: Option<String>,
+    /// `CENTRAL` or `LOCAL`.
+    pub configuration_type: Option<String>,
+    /// `PENDING`, `ENABLED` or `FAILED` for central configuration.
+    pub status: Option<String>,
+    pub member_account_limit_reached: Option<bool>,
+}
+
+/// An AWS Config configuration recorder with its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigRecorder {
+    pub name: String,
+    /// `DescribeConfigurationRecorderStatus`: whether it is recording now. `None` when the
+    /// status call failed (see the manifest errors), never guessed as `false`.
+    pub recording: Option<bool>,
+    /// `Pending`, `Success` or `Failure` of the last delivery attempt.
+    pub last_status: Option<String>,
+    /// `recordingGroup.allSupported`: every supported resource type is recorded.
+    pub all_supported: bool,
+    /// `recordingGroup.includeGlobalResourceTypes` (IAM and other global types).
+    pub include_global: bool,
+    /// `recordingStrategy.useOnly` (`ALL_SUPPORTED_RESOURCE_TYPES`, …).
+    pub recording_strategy: Option<String>,
+    /// For a service-linked recorder, the service that owns it; `None` for the
+    /// customer-managed recorder the "Config is on" questions are about.
+    pub service_principal: Option<String>,
+}
+
+/// An AWS Config aggregator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigAggregator {
+    pub name: String,
+    pub arn: Option<String>,
+    /// Aggregates the whole organization (`OrganizationAggregationSource`).
+    pub organization_wide: bool,
+    /// Source accounts when it aggregates a list of accounts instead.
+    pub account_ids: Vec<String>,
+    /// Aggregates every region (current and future).
+    pub all_regions: bool,
+    /// Source regions when not all.
+    pub regions: Vec<String>,
+}
+
+/// An AWS Backup vault and its lock (`ListBackupVaults`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupVault {
+    pub name: String,
+    pub arn: String,
+    /// `BACKUP_VAULT` or `LOGICALLY_AIR_GAPPED_BACKUP_VAULT`.
+    pub vault_type: Option<String>,
+    /// AWS Backup's `Locked` flag.
+    pub locked: bool,
+    pub min_retention_days: Option<i64>,
+    pub max_retention_days: Option<i64>,
+    /// When a compliance-mode lock becomes immutable; absent for governance mode.
+    pub lock_date: Option<DateTime<Utc>>,
+    /// `COMPLIANCE` when a lock date is set and had passed at collection time (nobody can
+    /// remove the lock or delete recovery points early); `GOVERNANCE` for any other lock
+    /// (removable with `backup:DeleteBackupVaultLockConfiguration`, including a compliance
+    /// lock still in its cooling-off period); `None` when the vault has no lock.
+    pub lock_mode: Option<String>,
+}
+
+/// An AWS Backup plan (`GetBackupPlan`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupPlan {
+    pub id: String,
+    pub name: String,
+    pub arn: Option<String>,
+    /// The rules; `None` when `GetBackupPlan` failed (the plan is known to exist, its rules
+    /// are not).
+    pub rules: Option<Vec<BackupRule>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupRule {
+    pub name: String,
+    pub target_vault: String,
+    pub schedule: Option<String>,
+    /// Days after which recovery points are deleted.
+    pub delete_after_days: Option<i64>,
+    /// Vault ARNs each recovery point is copied to; the account in an ARN tells a
+    /// cross-account copy, the region a cross-region one.
+    pub copy_destinations: Vec<String>,
+}
+
+/// An AWS Budgets budget of one account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    pub name: String,
+    /// `COST`, `USAGE`, …
+    pub budget_type: String,
+    /// `MONTHLY`, `QUARTERLY`, …
+    pub time_unit: String,
+    /// The limit amount and unit, such as `100.0 USD`; `None` for auto-adjusting budgets
+    /// without a fixed limit.
+    pub limit: Option<String>,
+    /// Its actions (`DescribeBudgetActionsForAccount`); `None` when that call failed, so "no
+    /// action" is never confused with "could not tell".
+    pub actions: Option<Vec<BudgetAction>>,
+}
+
+/// An action a budget takes when its threshold is crossed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetAction {
+    pub id: String,
+    /// `APPLY_IAM_POLICY`, `APPLY_SCP_POLICY` or `RUN_SSM_DOCUMENTS`.
+    pub action_type: String,
+    /// `AUTOMATIC` or `MANUAL` (waits for a human approval, so it does not stop spend alone).
+    pub approval_model: String,
+    /// `STANDBY`, `PENDING`, `EXECUTION_SUCCESS`, …
+    pub status: String,
+    /// The threshold as a value and type, such as `100 PERCENTAGE`.
+    pub threshold: Option<String>,
+    /// The IAM policy ARN or SCP policy id it applies, when it applies one.
+    pub policy: Option<String>,
+    /// `STOP_EC2_INSTANCES` or `STOP_RDS_INSTANCES` for an SSM action.
+    pub ssm_action: Option<String>,
+    /// What the action targets: SCP target ids, IAM roles/users/groups, or instance ids.
+    pub targets: Vec<String>,
 }
