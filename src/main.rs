@@ -116,6 +116,10 @@ struct ReportArgs {
     /// Templates directory overriding the built-in ones (report.typ.tera, report.html.tera).
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// Pin the generation time (YYYY-MM-DD or RFC 3339; default now), the one timestamp in
+    /// the outputs: the same inputs and date give the same bytes.
+    #[arg(long, value_parser = evident::report::parse_date)]
+    date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn main() -> ExitCode {
@@ -144,6 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 attestations: args.attestations,
                 out: args.out,
                 templates: args.templates,
+                date: args.date,
             };
             evident::report::run(&request)?;
             Ok(exit::OK)

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::answers::{Answers, SnapshotRef, FORMAT};
 use crate::exit;
@@ -17,15 +17,49 @@ use crate::snapshot::{self, sha256_hex, LoadedSnapshot, SnapshotError};
 /// `sha256sum -c` reads.
 pub const REPORT_MANIFEST: &str = "manifest.sha256";
 
-/// The files every report directory holds besides its manifest.
-pub const REPORT_FILES: [&str; 4] = ["answers.json", "answers.xlsx", "report.pdf", "report.html"];
+/// The copy of the snapshot's manifest.json a report directory carries, so that
+/// `sha256sum -c manifest.sha256`, run inside the report directory, also checks the snapshot
+/// manifest the answers were computed from (whose hash answers.json and the packet's cover
+/// print, and which lists the hash of every snapshot data file).
+pub const SNAPSHOT_MANIFEST_COPY: &str = "snapshot-manifest.json";
 
+/// The files every report directory holds besides its manifest.
+pub const REPORT_FILES: [&str; 5] = [
+    "answers.json",
+    "answers.xlsx",
+    "report.pdf",
+    "report.html",
+    SNAPSHOT_MANIFEST_COPY,
+];
+
+/// What `evident report` was asked to do.
 pub struct ReportRequest {
+    /// The snapshot directory.
     pub snapshot: PathBuf,
+    /// Questionnaire files, answered in this order.
     pub questionnaires: Vec<PathBuf>,
+    /// Human answers, if any.
     pub attestations: Option<PathBuf>,
+    /// The report directory to write.
     pub out: PathBuf,
+    /// A directory of template overrides.
     pub templates: Option<PathBuf>,
+    /// Pins `generated_at` (the one timestamp in the outputs) and the day attestation expiry
+    /// is judged on, so the same inputs give the same bytes; `None` means now.
+    pub date: Option<DateTime<Utc>>,
+}
+
+/// Parses `--date`: an RFC 3339 time (`2026-03-01T09:30:00Z`) or a day (`2026-03-01`, read
+/// as midnight UTC).
+pub fn parse_date(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| format!("`{text}` is neither YYYY-MM-DD nor an RFC 3339 time"))
 }
 
 /// Runs the whole offline pipeline for one report directory.
@@ -42,24 +76,36 @@ pub fn run(request: &ReportRequest) -> anyhow::Result<()> {
     };
     let templates = Templates::load(request.templates.as_deref())?;
 
-    let answers = build_answers(&loaded, &questionnaires, &attestations);
-    let context = ReportContext::new(answers, &loaded);
-    write_outputs(&context, &templates, &request.out)?;
+    let now = request.date.unwrap_or_else(Utc::now);
+    let answers = build_answers_at(&loaded, &questionnaires, &attestations, now);
+    let mut context = ReportContext::new(answers, &loaded);
+    write_outputs(&mut context, &loaded, &templates, &request.out)?;
     eprintln!("wrote {}", request.out.display());
     Ok(())
 }
 
-/// Runs the probes once and answers every questionnaire from the same outcomes.
+/// Runs the probes once and answers every questionnaire from the same outcomes, as of now.
 pub fn build_answers(
     loaded: &LoadedSnapshot,
     questionnaires: &[questionnaire::Questionnaire],
     attestations: &Attestations,
 ) -> Answers {
+    build_answers_at(loaded, questionnaires, attestations, Utc::now())
+}
+
+/// [`build_answers`] as of `now`: the answers' `generated_at`, and the day attestation expiry
+/// is judged on.
+pub fn build_answers_at(
+    loaded: &LoadedSnapshot,
+    questionnaires: &[questionnaire::Questionnaire],
+    attestations: &Attestations,
+    now: DateTime<Utc>,
+) -> Answers {
     let outcomes = crate::probes::run_all(&loaded.snapshot);
-    let today = Utc::now().date_naive();
+    let today = now.date_naive();
     Answers {
         format: FORMAT.to_string(),
-        generated_at: Utc::now(),
+        generated_at: now,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         snapshot: SnapshotRef {
             path: loaded.path.display().to_string(),
@@ -73,9 +119,14 @@ pub fn build_answers(
     }
 }
 
-/// Writes answers.json, answers.xlsx, report.pdf, report.html and manifest.sha256 into a
-/// staging directory next to `out`, then moves it into place.
-fn write_outputs(ctx: &ReportContext, templates: &Templates, out: &Path) -> anyhow::Result<()> {
+/// Writes answers.json, answers.xlsx, report.pdf, report.html, the snapshot manifest's copy
+/// and manifest.sha256 into a staging directory next to `out`, then moves it into place.
+fn write_outputs(
+    ctx: &mut ReportContext,
+    loaded: &LoadedSnapshot,
+    templates: &Templates,
+    out: &Path,
+) -> anyhow::Result<()> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -88,7 +139,10 @@ fn write_outputs(ctx: &ReportContext, templates: &Templates, out: &Path) -> anyh
     let dir = staging.path();
 
     let json = serde_json::to_vec_pretty(&ctx.answers)?;
-    fs::write(dir.join("answers.json"), json).context("writing answers.json")?;
+    fs::write(dir.join("answers.json"), &json).context("writing answers.json")?;
+    // The hash of the bytes just written, not of a second serialization.
+    ctx.set_answers_sha256(sha256_hex(&json));
+    copy_snapshot_manifest(loaded, &dir.join(SNAPSHOT_MANIFEST_COPY))?;
     render::write_xlsx(ctx, &dir.join("answers.xlsx")).context("writing answers.xlsx")?;
     render::write_pdf(ctx, templates, &dir.join("report.pdf")).context("writing report.pdf")?;
     render::write_html(ctx, templates, &dir.join("report.html")).context("writing report.html")?;
@@ -96,6 +150,23 @@ fn write_outputs(ctx: &ReportContext, templates: &Templates, out: &Path) -> anyh
 
     snapshot::replace_dir(staging, out, REPORT_MANIFEST)?;
     Ok(())
+}
+
+/// Copies the snapshot's manifest.json, refusing a file whose hash is no longer the one the
+/// answers were computed from (it changed on disk while the report ran).
+fn copy_snapshot_manifest(loaded: &LoadedSnapshot, to: &Path) -> anyhow::Result<()> {
+    let from = loaded.path.join(snapshot::MANIFEST_FILE);
+    let bytes = fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
+    let found = sha256_hex(&bytes);
+    if found != loaded.manifest_sha256 {
+        return Err(SnapshotError::HashMismatch {
+            path: from,
+            expected: loaded.manifest_sha256.clone(),
+            found,
+        }
+        .into());
+    }
+    fs::write(to, bytes).with_context(|| format!("writing {}", to.display()))
 }
 
 fn write_report_manifest(dir: &Path) -> anyhow::Result<()> {
@@ -187,7 +258,25 @@ fn verify_report_dir(dir: &Path) -> anyhow::Result<Vec<String>> {
             ));
         }
     }
+    problems.extend(snapshot_link_problem(dir));
     Ok(problems)
+}
+
+/// The copy of the snapshot manifest must be the one answers.json names: both could be
+/// replaced together with a manifest.sha256 rewritten to match, but not without changing the
+/// hash that answers.json and the packet's cover print.
+fn snapshot_link_problem(dir: &Path) -> Option<String> {
+    let copy = fs::read(dir.join(SNAPSHOT_MANIFEST_COPY)).ok()?;
+    let answers = fs::read(dir.join("answers.json")).ok()?;
+    let answers: serde_json::Value = serde_json::from_slice(&answers).ok()?;
+    let named = answers["snapshot"]["manifest_sha256"].as_str()?;
+    let found = sha256_hex(&copy);
+    (found != named).then(|| {
+        format!(
+            "{}: SHA-256 {found} is not the snapshot manifest answers.json names ({named})",
+            dir.join(SNAPSHOT_MANIFEST_COPY).display()
+        )
+    })
 }
 
 /// The error and every cause under it, on one line, each said once.

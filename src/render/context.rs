@@ -18,6 +18,76 @@ pub struct ReportContext {
     pub collection_errors: Vec<ErrorEntry>,
     /// Per questionnaire, counts by status.
     pub summaries: Vec<QuestionnaireSummary>,
+    /// Every `fail`, `partial` and `unknown` answer with its cause, in questionnaire order.
+    #[serde(default)]
+    pub exceptions: Vec<ExceptionEntry>,
+    /// Every answer a person gave, with who, when and until when.
+    #[serde(default)]
+    pub attestations: Vec<AttestationEntry>,
+    /// The hashes an auditor checks the packet against.
+    #[serde(default)]
+    pub integrity: IntegrityView,
+}
+
+/// One answer the exceptions register lists.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExceptionEntry {
+    /// The questionnaire id.
+    pub questionnaire: String,
+    /// The question id.
+    pub question: String,
+    /// The question text.
+    pub text: String,
+    /// `fail`, `partial` or `unknown`.
+    pub status: String,
+    /// Why: the answer's finding (for `unknown`, which evidence could not be collected).
+    pub cause: String,
+    /// Accounts the failing evidence concerns, when it names any.
+    pub accounts: Vec<String>,
+    /// What would fix it, when the probe says.
+    pub remediation: Option<String>,
+}
+
+/// One attested answer as the attestation register lists it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AttestationEntry {
+    /// The questionnaire id.
+    pub questionnaire: String,
+    /// The question id.
+    pub question: String,
+    /// The answer attested, as text (`Yes`, `N/A`, a number).
+    pub answer: String,
+    /// Who attests: name and role.
+    pub by: String,
+    /// When, `YYYY-MM-DD`.
+    pub date: String,
+    /// The last day the answer holds, when the attestation says.
+    pub expires: Option<String>,
+    /// What the answer rests on.
+    pub note: Option<String>,
+}
+
+/// The integrity appendix: what the packet's claims can be checked against. A PDF cannot hold
+/// its own hash; `manifest.sha256` beside it covers it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IntegrityView {
+    /// SHA-256 (hex) of the snapshot's manifest.json, which lists every data file's hash.
+    pub snapshot_manifest_sha256: String,
+    /// SHA-256 (hex) of every snapshot data file, as the snapshot manifest records them
+    /// (loading the snapshot checked each against the file).
+    pub snapshot_files: Vec<FileHash>,
+    /// SHA-256 (hex) of answers.json exactly as written beside the packet; empty when the
+    /// context was not built by `evident report`.
+    pub answers_json_sha256: String,
+}
+
+/// A file name and its SHA-256.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileHash {
+    /// The file name inside its directory.
+    pub name: String,
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
 }
 
 /// The scope statement of a report: the organization, the collection, the accounts and regions.
@@ -93,7 +163,21 @@ impl ReportContext {
     /// Builds the context from the answers and the snapshot they were computed from.
     pub fn new(answers: Answers, snapshot: &LoadedSnapshot) -> Self {
         let scope = ScopeView::new(snapshot);
-        Self::from_parts(answers, scope, snapshot.snapshot.manifest.errors.clone())
+        let mut ctx = Self::from_parts(answers, scope, snapshot.snapshot.manifest.errors.clone());
+        ctx.integrity.snapshot_files = (snapshot.snapshot.manifest.files.iter())
+            .map(|(name, sha256)| FileHash {
+                name: name.clone(),
+                sha256: sha256.clone(),
+            })
+            .collect();
+        ctx
+    }
+
+    /// Records the SHA-256 of answers.json as written, for the integrity appendix. It is
+    /// computed by the caller from the bytes on disk, not re-serialized here, so the packet
+    /// prints the hash `sha256sum answers.json` gives.
+    pub fn set_answers_sha256(&mut self, sha256: String) {
+        self.integrity.answers_json_sha256 = sha256;
     }
 
     /// Builds the context from parts already at hand (saved answers, a test's scope), counting
@@ -108,13 +192,72 @@ impl ReportContext {
             .iter()
             .map(QuestionnaireSummary::new)
             .collect();
+        let integrity = IntegrityView {
+            snapshot_manifest_sha256: scope.snapshot_sha256.clone(),
+            ..Default::default()
+        };
         ReportContext {
+            exceptions: exceptions(&answers),
+            attestations: attestations(&answers),
             answers,
             scope,
             collection_errors,
             summaries,
+            integrity,
         }
     }
+}
+
+/// Every `fail`, `partial` and `unknown` answer, with its finding as the cause.
+fn exceptions(answers: &Answers) -> Vec<ExceptionEntry> {
+    use crate::answers::AnswerStatus as S;
+    let mut entries = Vec::new();
+    for q in &answers.questionnaires {
+        for a in &q.answers {
+            if !matches!(a.status, S::Fail | S::Partial | S::Unknown) {
+                continue;
+            }
+            let mut accounts: Vec<String> =
+                a.evidence.iter().flat_map(|e| e.accounts.clone()).collect();
+            accounts.sort();
+            accounts.dedup();
+            entries.push(ExceptionEntry {
+                questionnaire: q.id.clone(),
+                question: a.question.clone(),
+                text: a.text.clone(),
+                status: a.status.as_str().to_string(),
+                cause: a.summary.clone(),
+                accounts,
+                remediation: a.remediation.clone(),
+            });
+        }
+    }
+    entries
+}
+
+/// Every answer that rests on an attestation in force.
+fn attestations(answers: &Answers) -> Vec<AttestationEntry> {
+    let mut entries = Vec::new();
+    for q in &answers.questionnaires {
+        for a in &q.answers {
+            let Some(att) = &a.attestation else { continue };
+            let answer = match &a.answer {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            entries.push(AttestationEntry {
+                questionnaire: q.id.clone(),
+                question: a.question.clone(),
+                answer,
+                by: att.by.clone(),
+                date: att.date.clone(),
+                expires: att.expires.clone(),
+                note: att.note.clone(),
+            });
+        }
+    }
+    entries
 }
 
 impl ScopeView {

@@ -2,7 +2,8 @@
 //! Typst compiler lays out in-process and `typst-pdf` writes.
 //!
 //! The compiler sees a closed world: the main source, one data file (`context.json`, the
-//! serialized [`ReportContext`]) and the DejaVu fonts embedded in this binary. It reads no file
+//! serialized [`ReportContext`]) and the fonts embedded in this binary (DejaVu, with Droid Sans
+//! Fallback behind it for CJK account names). It reads no file
 //! from disk and no system font, so the PDF looks the same on a bare CI runner as on a
 //! laptop, and every font in it is embedded. Passing the data as JSON rather than splicing it
 //! into markup means no AWS string (an ARN, a tag, an account name) is ever parsed as Typst.
@@ -28,11 +29,15 @@ const MAIN_PATH: &str = "/report.typ";
 /// `json("context.json")`.
 const DATA_PATH: &str = "/context.json";
 
-/// The fonts Typst may use, embedded so the PDF never depends on the machine's fonts.
-static FONT_FILES: [&[u8]; 3] = [
+/// The fonts Typst may use, embedded so the PDF never depends on the machine's fonts. The
+/// template names DejaVu first and Droid Sans Fallback second, so Typst takes a glyph from the
+/// fallback only when DejaVu has none (CJK account and OU names); Typst's own bundled fonts
+/// are not loaded, as they would put a second look on the page.
+static FONT_FILES: [&[u8]; 4] = [
     include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
     include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
     include_bytes!("../../assets/fonts/DejaVuSansMono.ttf"),
+    include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf"),
 ];
 
 /// Parsed once per process: parsing ~1.8 MB of fonts for every report would be waste.

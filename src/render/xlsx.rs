@@ -9,8 +9,10 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use chrono::{Datelike, Timelike};
 use rust_xlsxwriter::{
-    Color, DataValidation, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    Workbook, Worksheet, XlsxError,
 };
 use serde_json::Value;
 
@@ -84,6 +86,7 @@ impl Formats {
 pub fn write(ctx: &ReportContext, path: &Path) -> Result<(), XlsxError> {
     let formats = Formats::new();
     let mut workbook = Workbook::new();
+    workbook.set_properties(&properties(ctx)?);
     let mut taken: HashSet<String> = [EVIDENCE_SHEET, SCOPE_SHEET]
         .iter()
         .map(|s| s.to_lowercase())
@@ -97,6 +100,22 @@ pub fn write(ctx: &ReportContext, path: &Path) -> Result<(), XlsxError> {
     write_evidence_sheet(workbook.add_worksheet(), ctx, &formats)?;
     write_scope_sheet(workbook.add_worksheet(), ctx, &formats)?;
     workbook.save(path)
+}
+
+/// The document properties: the creation time is the answers' generation time rather than
+/// the wall clock (rust_xlsxwriter's default), so the same answers give the same bytes.
+fn properties(ctx: &ReportContext) -> Result<DocProperties, XlsxError> {
+    let t = ctx.answers.generated_at;
+    let small = |n: u32| u8::try_from(n).unwrap_or(0);
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(t.year()).unwrap_or(1900),
+        small(t.month()),
+        small(t.day()),
+    )?
+    .and_hms(small(t.hour()).into(), small(t.minute()), t.second())?;
+    Ok(DocProperties::new()
+        .set_title("AWS evidence answers")
+        .set_creation_datetime(&created))
 }
 
 /// A valid, unused sheet name for a questionnaire id: Excel forbids `[]:*?/\`, a leading or
