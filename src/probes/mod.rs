@@ -14,11 +14,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::snapshot::{Provenance, Snapshot};
 
+pub mod detect;
 #[cfg(test)]
 mod fixture;
 pub mod identity;
+pub mod landing;
+pub mod matrix;
 pub mod org;
 pub mod scope;
+pub mod storage;
 pub mod trail;
 
 /// The result class of a probe. See DESIGN.md for the exact meaning of each.
@@ -170,7 +174,7 @@ pub fn catalog() -> &'static [Probe] {
     &CATALOG
 }
 
-static CATALOG: [Probe; 6] = [
+static CATALOG: [Probe; 16] = [
     Probe {
         id: org::SEPARATE_ENVIRONMENTS,
         title: "Production, staging and development run in separate accounts",
@@ -200,6 +204,56 @@ static CATALOG: [Probe; 6] = [
         id: identity::ROOT_MFA,
         title: "Root user MFA in every account",
         run: identity::root_mfa,
+    },
+    Probe {
+        id: landing::MANAGEMENT_NO_WORKLOADS,
+        title: "The management account hosts no workloads",
+        run: landing::management_no_workloads,
+    },
+    Probe {
+        id: landing::SECURITY_OU,
+        title: "A Security OU holds an audit account and a log archive account",
+        run: landing::security_ou,
+    },
+    Probe {
+        id: detect::GUARDDUTY,
+        title: "GuardDuty in every account and region, administered from the audit account",
+        run: detect::guardduty,
+    },
+    Probe {
+        id: detect::SECURITY_HUB,
+        title: "Security Hub across accounts, administered from the audit account",
+        run: detect::security_hub,
+    },
+    Probe {
+        id: detect::CONFIG,
+        title: "AWS Config recording everywhere, aggregated in the audit account",
+        run: detect::config,
+    },
+    Probe {
+        id: storage::ARCHIVE_IMMUTABLE,
+        title: "The log archive bucket is immutable, versioned, archived and private",
+        run: storage::archive_immutable,
+    },
+    Probe {
+        id: landing::SANDBOX_BUDGETS,
+        title: "Sandbox accounts carry budgets with actions that stop spend",
+        run: landing::sandbox_budgets,
+    },
+    Probe {
+        id: storage::BACKUP_IMMUTABLE,
+        title: "Backups are copied to another account under a compliance-mode vault lock",
+        run: storage::backup_immutable,
+    },
+    Probe {
+        id: storage::ACCOUNT_PUBLIC_ACCESS_BLOCK,
+        title: "S3 Block Public Access at the account level in every account",
+        run: storage::account_public_access_block,
+    },
+    Probe {
+        id: trail::COVERAGE,
+        title: "Every account and region logged, management events read and write",
+        run: trail::coverage,
     },
 ];
 
@@ -239,6 +293,16 @@ mod tests {
                 "identity.identity-center",
                 "identity.admin-sprawl",
                 "identity.root-mfa",
+                "org.management-no-workloads",
+                "org.security-ou",
+                "detect.guardduty",
+                "detect.security-hub",
+                "detect.config",
+                "logs.archive-immutable",
+                "cost.sandbox-budgets",
+                "backup.immutable-cross-account",
+                "s3.account-public-access-block",
+                "trail.coverage",
             ]
         );
         let mut unique = ids.clone();

@@ -382,6 +382,213 @@ fn bucket_role(
     }
 }
 
+pub const COVERAGE: &str = "trail.coverage";
+
+/// `trail.coverage`: every account and every enabled region is logged by a trail that is
+/// logging and records management events, reads and writes. Shadow copies count once; an
+/// organization trail covers every member (case 01); a multi-region trail covers every region
+/// even when the run looked at one region only (case 04).
+pub fn coverage(snapshot: &Snapshot) -> Outcome {
+    let id = COVERAGE;
+    let shape = scope::shape(snapshot);
+    let (trails, mut facts, gaps) = unique_trails(snapshot);
+    let org_trails_unseen =
+        matches!(&shape, Shape::Organization(view) if gaps.contains(&view.management));
+
+    let judged: Vec<(&Trail, Verdict)> = trails
+        .values()
+        .map(|t| (t, records_management(snapshot, t, &mut facts)))
+        .collect();
+    let (mut cells, mut covered) = (0, 0);
+    let (mut uncovered, mut unknown) = (Vec::new(), Vec::new());
+    let mut regions = Vec::new();
+    for account in scope::in_scope_accounts(snapshot) {
+        for region in super::matrix::regions_for(snapshot, &account) {
+            cells += 1;
+            regions.push(region.clone());
+            let applies = |t: &Trail| {
+                covers(&shape, t, &account) && (t.is_multi_region || t.home_region == region)
+            };
+            let cell = format!("{account}/{region}");
+            if judged
+                .iter()
+                .any(|(t, v)| applies(t) && matches!(v, Verdict::Qualifies))
+            {
+                covered += 1;
+            } else if judged
+                .iter()
+                .any(|(t, v)| applies(t) && matches!(v, Verdict::Unknown(_)))
+                || gaps.contains(&account)
+                || org_trails_unseen
+            {
+                unknown.push(cell);
+            } else {
+                uncovered.push(cell);
+            }
+        }
+    }
+    let outcome = if cells > 0 && covered == cells {
+        Outcome::new(
+            id,
+            Status::Pass,
+            format!(
+                "{} trail(s) log management events (read and write) in \
+            all {cells} account-region cells",
+                judged
+                    .iter()
+                    .filter(|(_, v)| matches!(v, Verdict::Qualifies))
+                    .count()
+            ),
+        )
+    } else if !uncovered.is_empty() && covered > 0 {
+        Outcome::new(
+            id,
+            Status::Partial,
+            format!(
+                "{covered} of {cells} account-region cells logged; not: {}",
+                uncovered
+                    .iter()
+                    .take(8)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    } else if !uncovered.is_empty() {
+        Outcome::new(
+            id,
+            Status::Fail,
+            format!(
+                "No account-region cell is logged by a trail recording \
+            read and write management events ({cells} checked)"
+            ),
+        )
+    } else if cells == 0 {
+        Outcome::new(id, Status::Unknown, "No account was collected")
+    } else {
+        Outcome::new(
+            id,
+            Status::Unknown,
+            format!(
+                "Logging could not be confirmed in {} of {cells} cells",
+                unknown.len()
+            ),
+        )
+    };
+    let outcome = match outcome.status {
+        Status::Pass => outcome,
+        _ => outcome.with_remediation(
+            "Create (or fix) an organization trail that is \
+            multi-region, logging, and records all management \
+            events, read and write.",
+        ),
+    };
+    let mut affected: Vec<String> = uncovered
+        .iter()
+        .chain(unknown.iter())
+        .filter_map(|c| c.split('/').next())
+        .map(String::from)
+        .collect();
+    affected.sort();
+    affected.dedup();
+    facts.push(Fact::derived(format!(
+        "{covered} of {cells} account-region cells covered"
+    )));
+    outcome
+        .with_facts(facts)
+        .with_accounts(affected)
+        .with_regions(regions)
+}
+
+/// Whether a trail is logging and records read and write management events.
+fn records_management(snapshot: &Snapshot, trail: &Trail, facts: &mut Vec<Fact>) -> Verdict {
+    let name = &trail.name;
+    let Some(details) = details(snapshot, &trail.arn) else {
+        return Verdict::Unknown(vec![format!(
+            "status of {name} not collected from its owner"
+        )]);
+    };
+    match details.status.value() {
+        Some(s) if !s.is_logging => {
+            return Verdict::Fails(vec![format!("trail {name} is not logging")])
+        }
+        Some(_) => {}
+        None => return Verdict::Unknown(vec![format!("logging status of {name} not readable")]),
+    }
+    // A trail without custom selectors records all management events, read and write
+    // (the CloudTrail default), whatever an emulator lists.
+    if !trail.has_custom_event_selectors {
+        facts.push(Fact::derived(format!(
+            "trail {name} uses the default event selectors: all management events, read and write"
+        )));
+        return Verdict::Qualifies;
+    }
+    let Some(selectors) = details.event_selectors.value() else {
+        return Verdict::Unknown(vec![format!("event selectors of {name} not readable")]);
+    };
+    let verdict = if management_read_write(selectors) {
+        Verdict::Qualifies
+    } else {
+        Verdict::Fails(vec![format!(
+            "trail {name} does not record both read and write management events"
+        )])
+    };
+    facts.push(Fact::new(
+        format!(
+            "trail {name} event selectors: {} basic, {} advanced; management read+write: {}",
+            selectors.basic.len(),
+            selectors.advanced.len(),
+            matches!(verdict, Verdict::Qualifies)
+        ),
+        &details.event_selectors.source,
+        TRAIL_FILE,
+    ));
+    verdict
+}
+
+/// Read and write management events are recorded when the selectors, taken together, ask
+/// for both: one `All` basic selector, or a `ReadOnly` and a `WriteOnly` one (case 06); or an
+/// advanced selector on the Management category with no `readOnly` restriction, or one for
+/// each value of it (case 07).
+fn management_read_write(selectors: &crate::snapshot::EventSelectors) -> bool {
+    let mut read = false;
+    let mut write = false;
+    for s in selectors
+        .basic
+        .iter()
+        .filter(|s| s.include_management_events)
+    {
+        match s.read_write_type.as_str() {
+            "All" => (read, write) = (true, true),
+            "ReadOnly" => read = true,
+            "WriteOnly" => write = true,
+            _ => {}
+        }
+    }
+    for s in &selectors.advanced {
+        let field = |name: &str| {
+            s.field_selectors
+                .iter()
+                .find(|f| f.field.eq_ignore_ascii_case(name))
+        };
+        let management =
+            field("eventCategory").is_some_and(|f| f.equals.iter().any(|v| v == "Management"));
+        if !management {
+            continue;
+        }
+        match field("readOnly") {
+            None => (read, write) = (true, true),
+            Some(f) => {
+                read |= f.equals.iter().any(|v| v == "true")
+                    || f.not_equals.iter().any(|v| v == "false");
+                write |= f.equals.iter().any(|v| v == "false")
+                    || f.not_equals.iter().any(|v| v == "true");
+            }
+        }
+    }
+    read && write
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,5 +797,92 @@ mod tests {
         let o = audit_account(&s);
         assert_eq!(o.status, Status::Fail);
         assert!(o.summary.contains("validation off"), "{}", o.summary);
+    }
+
+    fn selectors_trail(custom: bool, basic: Vec<(&str, bool)>) -> crate::snapshot::Snapshot {
+        use crate::snapshot::BasicEventSelector;
+        let mut t = trail(ORG_TRAIL, true);
+        t.has_custom_event_selectors = custom;
+        let mut s = org("333333333333", t).build();
+        s.manifest.scope.regions = vec!["us-east-1".into(), "eu-west-1".into()];
+        let mut d = status(true, MGMT);
+        d.event_selectors = ok(
+            "cloudtrail",
+            "GetEventSelectors",
+            MGMT,
+            EventSelectors {
+                basic: basic
+                    .into_iter()
+                    .map(|(rw, mgmt)| BasicEventSelector {
+                        read_write_type: rw.into(),
+                        include_management_events: mgmt,
+                    })
+                    .collect(),
+                advanced: vec![],
+            },
+        );
+        s.cloudtrail.trails.push(d);
+        s
+    }
+
+    #[test]
+    fn org_trail_covers_every_account_and_region() {
+        // Cases 01, 03, 05: one multi-region organization trail covers every cell, once.
+        let o = coverage(&selectors_trail(false, vec![]));
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        assert!(
+            o.summary.contains("all 6 account-region cells"),
+            "{}",
+            o.summary
+        );
+    }
+
+    #[test]
+    fn basic_selectors_are_a_union() {
+        // Case 06: ReadOnly + WriteOnly together record both.
+        let o = coverage(&selectors_trail(
+            true,
+            vec![("ReadOnly", true), ("WriteOnly", true)],
+        ));
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        let o = coverage(&selectors_trail(true, vec![("WriteOnly", true)]));
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+    }
+
+    #[test]
+    fn advanced_selectors_are_read() {
+        // Case 07: advanced selectors on the Management category, no readOnly field.
+        use crate::snapshot::{AdvancedEventSelector, FieldSelector};
+        let mut s = selectors_trail(true, vec![]);
+        if let crate::snapshot::Fetch::Ok(sel) = &mut s.cloudtrail.trails[0].event_selectors.result
+        {
+            sel.advanced.push(AdvancedEventSelector {
+                name: Some("Management events".into()),
+                field_selectors: vec![FieldSelector {
+                    field: "eventCategory".into(),
+                    equals: vec!["Management".into()],
+                    not_equals: vec![],
+                }],
+            });
+        }
+        assert_eq!(coverage(&s).status, Status::Pass);
+    }
+
+    #[test]
+    fn single_region_trail_covers_its_home_region_only() {
+        // Case 04 in reverse: a single-region trail homed in us-east-1 leaves eu-west-1 open.
+        let mut s = selectors_trail(false, vec![]);
+        for a in &mut s.accounts {
+            for listing in &mut a.trails {
+                if let crate::snapshot::Fetch::Ok(list) = &mut listing.result {
+                    for t in list {
+                        t.is_multi_region = false;
+                    }
+                }
+            }
+        }
+        let o = coverage(&s);
+        assert_eq!(o.status, Status::Partial, "{o:?}");
+        assert!(o.summary.contains("3 of 6"), "{}", o.summary);
     }
 }
