@@ -10,8 +10,9 @@ use super::diag::LoadError;
 use super::load::load_str;
 use super::model::{Questionnaire, Source};
 
-/// Every bundled questionnaire as (file name, text). The id inside each equals its file stem.
-pub const BUNDLED: [(&str, &str); 2] = [
+/// Every bundled questionnaire as (path under `questionnaires/`, text). The id inside each
+/// equals its file stem, without the directory: `carriers/coalition.yaml` is `coalition`.
+pub const BUNDLED: &[(&str, &str)] = &[
     (
         "cyber-renewal-aws.yaml",
         include_str!("../../questionnaires/cyber-renewal-aws.yaml"),
@@ -22,19 +23,23 @@ pub const BUNDLED: [(&str, &str); 2] = [
     ),
 ];
 
-/// The ids of the bundled questionnaires.
-pub(crate) fn ids() -> Vec<&'static str> {
-    BUNDLED
-        .iter()
-        .filter_map(|(file, _)| file.strip_suffix(".yaml"))
-        .collect()
+/// The id of the bundled file at `path`: its file stem, without the directory.
+fn id_of(path: &str) -> Option<&str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".yaml")
 }
 
-/// The file name and text of the bundled questionnaire with this id.
+/// The ids of the bundled questionnaires.
+pub(crate) fn ids() -> Vec<&'static str> {
+    BUNDLED.iter().filter_map(|(file, _)| id_of(file)).collect()
+}
+
+/// The file name and text of the bundled questionnaire with this id. The path without its
+/// extension (`carriers/coalition`) names it too.
 pub(crate) fn text_for_id(id: &str) -> Option<(&'static str, &'static str)> {
     BUNDLED
         .iter()
-        .find(|(file, _)| file.strip_suffix(".yaml") == Some(id))
+        .find(|(file, _)| id_of(file) == Some(id) || file.strip_suffix(".yaml") == Some(id))
         .copied()
 }
 
@@ -46,15 +51,43 @@ pub fn bundled() -> Result<Vec<Questionnaire>, LoadError> {
         .collect()
 }
 
-/// Lists each bundled questionnaire (id, title, kind, how many questions are automated) and
-/// then its questions with their type and the probes behind them, or "attestation".
+/// Lists the bundled questionnaires: first a table of each one's id, kind, file and how many
+/// of its questions are automated or attested, then each questionnaire (id, title, kind,
+/// notice) with its questions, their type and the probes behind them, or "attestation".
 pub fn print_bundled(out: &mut dyn Write) -> std::io::Result<()> {
     let questionnaires = bundled().map_err(|err| std::io::Error::other(err.to_string()))?;
-    for (index, q) in questionnaires.iter().enumerate() {
-        if index > 0 {
-            writeln!(out)?;
-        }
+    print_summary(&questionnaires, out)?;
+    for q in &questionnaires {
+        writeln!(out)?;
         print_one(q, out)?;
+    }
+    Ok(())
+}
+
+fn print_summary(questionnaires: &[Questionnaire], out: &mut dyn Write) -> std::io::Result<()> {
+    let files: Vec<&str> = BUNDLED.iter().map(|(file, _)| *file).collect();
+    let id_width = questionnaires
+        .iter()
+        .map(|q| q.id.len())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    let file_width = files.iter().map(|f| f.len()).max().unwrap_or(0).max(4);
+    writeln!(
+        out,
+        "{:id_width$}  {:9}  {:file_width$}  {:>9}  {:>9}  {:>8}",
+        "id", "kind", "file", "questions", "automated", "attested"
+    )?;
+    for (q, file) in questionnaires.iter().zip(files) {
+        let total = q.questions().count();
+        let automated = q.automated_count();
+        writeln!(
+            out,
+            "{:id_width$}  {:9}  {file:file_width$}  {total:>9}  {automated:>9}  {:>8}",
+            q.id,
+            q.kind.as_str(),
+            total - automated
+        )?;
     }
     Ok(())
 }
@@ -102,6 +135,44 @@ mod tests {
         for (q, id) in loaded.iter().zip(ids()) {
             assert_eq!(q.id, id);
             assert!(q.warnings.is_empty(), "{:?}", q.warnings);
+        }
+    }
+
+    #[test]
+    fn bundled_ids_are_unique_and_found_by_id_or_by_path() {
+        let mut unique = ids();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), BUNDLED.len(), "{:?}", ids());
+        for (file, _) in BUNDLED {
+            let id = id_of(file).expect("every bundled file is .yaml");
+            assert_eq!(text_for_id(id).map(|(f, _)| f), Some(*file));
+            let by_path = file.strip_suffix(".yaml").expect("yaml");
+            assert_eq!(text_for_id(by_path).map(|(f, _)| f), Some(*file));
+        }
+        assert_eq!(id_of("carriers/coalition.yaml"), Some("coalition"));
+        assert_eq!(text_for_id("no-such-questionnaire"), None);
+    }
+
+    #[test]
+    fn the_listing_opens_with_counts_per_questionnaire() {
+        let mut out = Vec::new();
+        print_bundled(&mut out).expect("prints");
+        let text = String::from_utf8(out).expect("utf-8");
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.starts_with("id "), "{text}");
+        for q in bundled().unwrap_or_else(|err| panic!("{err}")) {
+            let total = q.questions().count();
+            let automated = q.automated_count();
+            let row = text
+                .lines()
+                .find(|l| l.starts_with(&format!("{} ", q.id)))
+                .unwrap_or_else(|| panic!("no summary row for {}: {text}", q.id));
+            let numbers: Vec<usize> = row
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            assert_eq!(numbers, [total, automated, total - automated], "{row}");
         }
     }
 
