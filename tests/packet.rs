@@ -113,6 +113,12 @@ fn every_sample_packet_shows_every_question_id_and_the_hashes() {
             return;
         }
         let text = pdf_text(&out.join("report.pdf"));
+        // Regression: a template line Typst read as markup printed itself above the cover.
+        assert!(
+            text.starts_with("AWS evidence report"),
+            "{name}: the packet does not open with its cover: {}",
+            &text[..text.len().min(300)]
+        );
 
         let ids = question_ids(&out.join("answers.json"));
         assert!(ids.len() >= 20, "{name}: only {} questions", ids.len());
