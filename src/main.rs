@@ -30,9 +30,26 @@ enum Command {
     Collect(CollectArgs),
     /// Answer questionnaires from a snapshot: answers.json, answers.xlsx, report.pdf, report.html.
     Report(ReportArgs),
-    /// Check a snapshot or a report directory against its recorded SHA-256 hashes.
+    /// Check a snapshot, a report directory or a history directory against its hashes.
     Verify {
-        /// A snapshot directory (manifest.json) or a report directory (manifest.sha256).
+        /// A snapshot directory (manifest.json), a report directory (manifest.sha256) or a
+        /// history directory (evident-history.json: the chain of entries is checked).
+        dir: PathBuf,
+    },
+    /// What changed between two answer sets: answers.json files, report or history dirs.
+    Diff {
+        /// The earlier answers: answers.json, a report directory, a history entry file, or a
+        /// history directory (its latest entry).
+        old: PathBuf,
+        /// The later answers, in any of the same forms.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: evident::history::DiffFormat,
+    },
+    /// List the entries of a history directory with their readiness figures.
+    History {
+        /// The directory given to `report --history`.
         dir: PathBuf,
     },
     /// List the bundled questionnaires and their questions.
@@ -120,6 +137,8 @@ struct ReportArgs {
     /// the outputs: the same inputs and date give the same bytes.
     #[arg(long, value_parser = evident::report::parse_date)]
     date: Option<chrono::DateTime<chrono::Utc>>,
+    #[command(flatten)]
+    monthly: evident::history::MonthlyArgs,
 }
 
 fn main() -> ExitCode {
@@ -149,11 +168,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 out: args.out,
                 templates: args.templates,
                 date: args.date,
+                monthly: args.monthly,
             };
-            evident::report::run(&request)?;
-            Ok(exit::OK)
+            evident::report::run(&request)
         }
         Command::Verify { dir } => evident::report::verify(&dir),
+        Command::Diff { old, new, format } => {
+            evident::history::run_diff(&old, &new, format, &mut std::io::stdout())
+        }
+        Command::History { dir } => {
+            evident::history::print_list(&dir, &mut std::io::stdout())?;
+            Ok(exit::OK)
+        }
         Command::Questionnaires => {
             evident::questionnaire::print_bundled(&mut std::io::stdout())?;
             Ok(exit::OK)

@@ -47,6 +47,8 @@ pub struct ReportRequest {
     /// Pins `generated_at` (the one timestamp in the outputs) and the day attestation expiry
     /// is judged on, so the same inputs give the same bytes; `None` means now.
     pub date: Option<DateTime<Utc>>,
+    /// `--history`, `--fail-on`, `--fail-under`: the monthly job's options.
+    pub monthly: crate::history::MonthlyArgs,
 }
 
 /// Parses `--date`: an RFC 3339 time (`2026-03-01T09:30:00Z`) or a day (`2026-03-01`, read
@@ -62,8 +64,9 @@ pub fn parse_date(text: &str) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| format!("`{text}` is neither YYYY-MM-DD nor an RFC 3339 time"))
 }
 
-/// Runs the whole offline pipeline for one report directory.
-pub fn run(request: &ReportRequest) -> anyhow::Result<()> {
+/// Runs the whole offline pipeline for one report directory. Returns [`exit::GATE`] when a
+/// `--fail-on`/`--fail-under` gate is not met (the outputs and history entry are written).
+pub fn run(request: &ReportRequest) -> anyhow::Result<u8> {
     let loaded = snapshot::load(&request.snapshot)?;
     let questionnaires = request
         .questionnaires
@@ -75,13 +78,15 @@ pub fn run(request: &ReportRequest) -> anyhow::Result<()> {
         None => Attestations::default(),
     };
     let templates = Templates::load(request.templates.as_deref())?;
+    let mut monthly = crate::history::Monthly::prepare(&request.monthly)?;
 
     let now = request.date.unwrap_or_else(Utc::now);
     let answers = build_answers_at(&loaded, &questionnaires, &attestations, now);
     let mut context = ReportContext::new(answers, &loaded);
+    monthly.enrich(&mut context);
     write_outputs(&mut context, &loaded, &templates, &request.out)?;
     eprintln!("wrote {}", request.out.display());
-    Ok(())
+    monthly.finish(&context)
 }
 
 /// Runs the probes once and answers every questionnaire from the same outcomes, as of now.
@@ -195,6 +200,8 @@ pub fn verify(dir: &Path) -> anyhow::Result<u8> {
             .collect()
     } else if dir.join(REPORT_MANIFEST).is_file() {
         verify_report_dir(dir)?
+    } else if crate::history::is_history(dir) {
+        crate::history::verify(dir)?
     } else {
         return Err(SnapshotError::NotASnapshot {
             path: dir.to_path_buf(),
@@ -301,6 +308,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             };
         }
         if cause.downcast_ref::<questionnaire::LoadError>().is_some()
+            || cause.downcast_ref::<crate::history::HistoryError>().is_some()
             || cause.downcast_ref::<render::TemplateError>().is_some()
             || cause.downcast_ref::<crate::aws::UsageError>().is_some()
             || cause

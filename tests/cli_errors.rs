@@ -201,6 +201,8 @@ fn help_lists_the_commands() {
             "collect",
             "report",
             "verify",
+            "diff",
+            "history",
             "questionnaires",
             "probes",
             "policy",

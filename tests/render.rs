@@ -53,6 +53,7 @@ fn evidence(probe: &str, outcome: &str, facts: Vec<Fact>) -> Evidence {
         accounts: vec!["111111111111".into()],
         regions: vec!["us-east-1".into()],
         facts,
+        counts: Default::default(),
     }
 }
 

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answers::Answers;
+use crate::history::{Diff, Readiness, Roadmap, TrendPoint};
 use crate::snapshot::{ErrorEntry, LoadedSnapshot};
 
 /// Everything a report shows.
@@ -27,6 +28,32 @@ pub struct ReportContext {
     /// The hashes an auditor checks the packet against.
     #[serde(default)]
     pub integrity: IntegrityView,
+    /// Readiness on three axes (audit, insurance, blast radius), each with its definition.
+    #[serde(default)]
+    pub readiness: Readiness,
+    /// The 90-day roadmap: the phase the organization is in and the failing checks per phase.
+    #[serde(default)]
+    pub roadmap: Roadmap,
+    /// One point per history entry, then this run; empty when no `--history` was given.
+    #[serde(default)]
+    pub trend: Vec<TrendPoint>,
+    /// What changed since the previous history entry, when there is one.
+    #[serde(default)]
+    pub since_previous: Option<Diff>,
+    /// One SVG chart per axis over the months of `trend` (empty below two points); the HTML
+    /// inlines them, the PDF embeds them as images, the xlsx draws its own on a Trend sheet.
+    #[serde(default)]
+    pub trend_charts: Vec<TrendChart>,
+}
+
+/// A trend chart of one readiness axis, drawn as SVG.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrendChart {
+    /// `audit`, `insurance` or `blast_radius`.
+    pub axis: String,
+    pub title: String,
+    /// The SVG document.
+    pub svg: String,
 }
 
 /// One answer the exceptions register lists.
@@ -199,11 +226,16 @@ impl ReportContext {
         ReportContext {
             exceptions: exceptions(&answers),
             attestations: attestations(&answers),
+            readiness: Readiness::of(&answers),
+            roadmap: Roadmap::of(&answers),
             answers,
             scope,
             collection_errors,
             summaries,
             integrity,
+            trend: Vec::new(),
+            since_previous: None,
+            trend_charts: Vec::new(),
         }
     }
 }
