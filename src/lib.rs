@@ -8,6 +8,7 @@
 pub mod answers;
 pub mod aws;
 pub mod exit;
+pub mod fill;
 pub mod history;
 pub mod policy;
 pub mod probes;

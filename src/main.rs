@@ -30,6 +30,9 @@ enum Command {
     Collect(CollectArgs),
     /// Answer questionnaires from a snapshot: answers.json, answers.xlsx, report.pdf, report.html.
     Report(ReportArgs),
+    /// Fill a carrier's own spreadsheet with the answers, in place in a copy; lists what needs
+    /// review in OUT.review.csv.
+    Fill(FillArgs),
     /// Check a snapshot, a report directory or a history directory against its hashes.
     Verify {
         /// A snapshot directory (manifest.json), a report directory (manifest.sha256) or a
@@ -141,6 +144,28 @@ struct ReportArgs {
     monthly: evident::history::MonthlyArgs,
 }
 
+#[derive(Args)]
+struct FillArgs {
+    /// The snapshot directory written by `evident collect`.
+    #[arg(long)]
+    snapshot: PathBuf,
+    /// Questionnaire files (YAML) whose answers fill the form; repeat or list several.
+    #[arg(long, num_args = 1.., required = true)]
+    questionnaire: Vec<PathBuf>,
+    /// Human answers for questions no API can show.
+    #[arg(long)]
+    attestations: Option<PathBuf>,
+    /// The carrier's form (xlsx); it is only read.
+    #[arg(long)]
+    form: PathBuf,
+    /// The filled copy (xlsx); OUT.review.csv is written beside it.
+    #[arg(long)]
+    out: PathBuf,
+    /// A form profile (YAML): where the questions are and which of ours each one is.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
@@ -171,6 +196,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 monthly: args.monthly,
             };
             evident::report::run(&request)
+        }
+        Command::Fill(args) => {
+            let request = evident::fill::FillRequest {
+                snapshot: args.snapshot,
+                questionnaires: args.questionnaire,
+                attestations: args.attestations,
+                form: args.form,
+                out: args.out,
+                profile: args.profile,
+            };
+            let report = evident::fill::run(&request)?;
+            print!("{}", evident::fill::print(&report));
+            eprintln!("wrote {}", request.out.display());
+            Ok(exit::OK)
         }
         Command::Verify { dir } => evident::report::verify(&dir),
         Command::Diff { old, new, format } => {

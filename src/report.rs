@@ -64,19 +64,48 @@ pub fn parse_date(text: &str) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| format!("`{text}` is neither YYYY-MM-DD nor an RFC 3339 time"))
 }
 
-/// Runs the whole offline pipeline for one report directory. Returns [`exit::GATE`] when a
-/// `--fail-on`/`--fail-under` gate is not met (the outputs and history entry are written).
-pub fn run(request: &ReportRequest) -> anyhow::Result<u8> {
-    let loaded = snapshot::load(&request.snapshot)?;
-    let questionnaires = request
-        .questionnaires
+/// What every offline command reads before answering: the snapshot, the questionnaires and
+/// the attestations, each loaded and validated.
+pub struct Inputs {
+    pub snapshot: LoadedSnapshot,
+    pub questionnaires: Vec<questionnaire::Questionnaire>,
+    pub attestations: Attestations,
+}
+
+/// Loads the inputs `report` and `fill` share; a bad file is an error naming it (exit 2).
+pub fn load_inputs(
+    snapshot: &Path,
+    questionnaires: &[PathBuf],
+    attestations: Option<&Path>,
+) -> anyhow::Result<Inputs> {
+    let snapshot = snapshot::load(snapshot)?;
+    let questionnaires = questionnaires
         .iter()
         .map(|p| questionnaire::load(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let attestations = match &request.attestations {
+    let attestations = match attestations {
         Some(path) => questionnaire::load_attestations(path)?,
         None => Attestations::default(),
     };
+    Ok(Inputs {
+        snapshot,
+        questionnaires,
+        attestations,
+    })
+}
+
+/// Runs the whole offline pipeline for one report directory. Returns [`exit::GATE`] when a
+/// `--fail-on`/`--fail-under` gate is not met (the outputs and history entry are written).
+pub fn run(request: &ReportRequest) -> anyhow::Result<u8> {
+    let Inputs {
+        snapshot: loaded,
+        questionnaires,
+        attestations,
+    } = load_inputs(
+        &request.snapshot,
+        &request.questionnaires,
+        request.attestations.as_deref(),
+    )?;
     let templates = Templates::load(request.templates.as_deref())?;
     let mut monthly = crate::history::Monthly::prepare(&request.monthly)?;
 
@@ -306,6 +335,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 SnapshotError::Write { .. } => exit::FAILED,
                 _ => exit::BAD_INPUT,
             };
+        }
+        if let Some(e) = cause.downcast_ref::<crate::fill::FillError>() {
+            return e.exit_code();
         }
         if cause.downcast_ref::<questionnaire::LoadError>().is_some()
             || cause.downcast_ref::<crate::history::HistoryError>().is_some()

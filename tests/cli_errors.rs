@@ -200,6 +200,7 @@ fn help_lists_the_commands() {
         [
             "collect",
             "report",
+            "fill",
             "verify",
             "diff",
             "history",

@@ -13,10 +13,10 @@
 mod answer;
 mod attest;
 mod bundled;
-mod diag;
+pub(crate) mod diag;
 mod load;
 mod model;
-mod yaml;
+pub(crate) mod yaml;
 
 pub use answer::answer;
 pub use attest::{load_attestations, load_attestations_str, Attestation, Attestations};
