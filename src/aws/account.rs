@@ -1,12 +1,13 @@
 //! One account's collection: enter it (the caller's own credentials for the caller's account,
-//! `sts:AssumeRole` for the others), then read IAM, CloudTrail listings, S3 bucket ownership
-//! and Identity Center instances inside it. An account that cannot be entered keeps the
+//! `sts:AssumeRole` for the others), then read IAM, CloudTrail listings, S3 bucket ownership,
+//! Identity Center instances, the account's S3 Block Public Access and budgets, and its
+//! regional evidence (see `regional`) inside it. An account that cannot be entered keeps the
 //! assume-role error as its session record and nothing else, so every probe says `unknown`
 //! for it instead of reading empty lists as "none".
 
 use super::errors::{Ctx, ErrorLog};
 use super::session::{self, Plan, Session};
-use super::{cloudtrail, iam, identity_center, s3};
+use super::{budgets, cloudtrail, iam, identity_center, regional, s3};
 use crate::snapshot::{AccountEvidence, IamEvidence};
 
 /// Collects one account. Returns its evidence and, when it was entered, its session for the
@@ -52,6 +53,11 @@ pub async fn collect(
         s3::list_buckets(&session, &ctx),
         identity_center::list_instances(&session, &ctx, &plan.regions),
     );
+    let ((enabled_regions, regional), public_access, budgets) = tokio::join!(
+        regional::collect(&session, &ctx, plan, is_management),
+        s3::account_public_access_block(&session, &ctx),
+        budgets::collect(&session, &ctx),
+    );
     let evidence = AccountEvidence {
         account_id: account.to_string(),
         session: session_record,
@@ -59,10 +65,10 @@ pub async fn collect(
         trails,
         buckets: Some(buckets),
         sso_instances: Some(sso_instances),
-        enabled_regions: None,
-        regional: Vec::new(),
-        s3_account_public_access_block: None,
-        budgets: None,
+        enabled_regions: Some(enabled_regions),
+        regional,
+        s3_account_public_access_block: Some(public_access),
+        budgets: Some(budgets),
     };
     (evidence, Some(session))
 }

@@ -4,20 +4,30 @@
 //!
 //! A collection runs in four steps: Organizations from the caller's account (which sets the
 //! scope), every account in scope at once up to `--concurrency` (IAM, trail listings, bucket
-//! listings, Identity Center instances), then the details that must be read in one particular
-//! account (each unique trail in its owner account, each trail bucket in the account that
-//! lists it, Identity Center in the management account). Only a setup failure stops it; every
+//! listings, Identity Center instances, account-level S3 Block Public Access, budgets, and the
+//! regional services in each enabled region), then the details that must be read in one
+//! particular account (GuardDuty and Security Hub organization settings in their
+//! administrator, each unique trail in its owner account, each trail bucket in the account
+//! that lists it, Identity Center in the management account). Only a setup failure stops it; every
 //! other failed call is kept as an evidence gap and listed in the manifest.
 
 mod account;
+mod backup;
+mod budgets;
 mod cloudtrail;
+mod configservice;
+mod delegated;
 pub mod errors;
+mod guardduty;
 mod iam;
 mod identity_center;
 pub mod ops;
 mod organizations;
+mod regional;
 mod s3;
+mod securityhub;
 pub mod session;
+mod tagging;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -93,7 +103,9 @@ pub async fn collect_to(settings: &AwsSettings, out: &Path) -> anyhow::Result<()
 
     let (organization, view) = organizations::collect(&caller, &ctx).await;
     let scope = scope(&view, &caller, &plan);
-    let (accounts, sessions) = collect_accounts(&caller, &plan, &scope, &log).await;
+    let (mut accounts, sessions) = collect_accounts(&caller, &plan, &scope, &log).await;
+    let management = scope.management_account.as_deref();
+    delegated::collect(&mut accounts, &sessions, &organization, management, &ctx).await;
     let cloudtrail = collect_cloudtrail(&accounts, &sessions, &ctx).await;
     let identity_center = collect_identity_center(&accounts, &sessions, &scope, &ctx).await;
 

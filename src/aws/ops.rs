@@ -6,8 +6,10 @@
 //!
 //! The IAM action usually equals `service:Operation`, but not always: S3 authorizes
 //! `ListBuckets` with `s3:ListAllMyBuckets`, and IAM Identity Center's API (`sso-admin` in the
-//! SDK) is authorized under the `sso` prefix. Those exceptions are why the action is spelled
-//! out instead of derived.
+//! SDK) is authorized under the `sso` prefix, S3 Control's account-level
+//! `GetPublicAccessBlock` by `s3:GetAccountPublicAccessBlock`, and Budgets' `DescribeBudgets`
+//! by `budgets:ViewBudget`. Those exceptions are why the action is spelled out instead of
+//! derived.
 
 /// One AWS API operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +125,11 @@ pub mod s3 {
         "s3:GetLifecycleConfiguration",
     );
     pub const GET_BUCKET_POLICY: Op = op(S, "GetBucketPolicy", "s3:GetBucketPolicy");
+    /// The bucket-level Block Public Access settings.
+    pub const GET_PUBLIC_ACCESS_BLOCK: Op =
+        op(S, "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock");
+    pub const GET_BUCKET_ENCRYPTION: Op =
+        op(S, "GetBucketEncryption", "s3:GetEncryptionConfiguration");
 }
 
 /// IAM Identity Center administration (`aws-sdk-ssoadmin`), authorized as `sso:*`.
@@ -157,6 +164,105 @@ pub mod identitystore {
     pub const LIST_USERS: Op = op("identitystore", "ListUsers", "identitystore:ListUsers");
 }
 
+/// Account Management: the regions each account has enabled.
+pub mod account {
+    use super::{op, Op};
+    pub const LIST_REGIONS: Op = op("account", "ListRegions", "account:ListRegions");
+}
+
+/// S3 Control, the account-level S3 API (`aws-sdk-s3control`). Its provenance says
+/// `s3control` so the account-level `GetPublicAccessBlock` is never confused with the
+/// bucket-level one; IAM authorizes it as `s3:GetAccountPublicAccessBlock`.
+pub mod s3control {
+    use super::{op, Op};
+    pub const GET_PUBLIC_ACCESS_BLOCK: Op = op(
+        "s3control",
+        "GetPublicAccessBlock",
+        "s3:GetAccountPublicAccessBlock",
+    );
+}
+
+pub mod guardduty {
+    use super::{op, Op};
+    const S: &str = "guardduty";
+    pub const LIST_DETECTORS: Op = op(S, "ListDetectors", "guardduty:ListDetectors");
+    pub const GET_DETECTOR: Op = op(S, "GetDetector", "guardduty:GetDetector");
+    pub const LIST_ORGANIZATION_ADMIN_ACCOUNTS: Op = op(
+        S,
+        "ListOrganizationAdminAccounts",
+        "guardduty:ListOrganizationAdminAccounts",
+    );
+    pub const DESCRIBE_ORGANIZATION_CONFIGURATION: Op = op(
+        S,
+        "DescribeOrganizationConfiguration",
+        "guardduty:DescribeOrganizationConfiguration",
+    );
+}
+
+pub mod securityhub {
+    use super::{op, Op};
+    const S: &str = "securityhub";
+    pub const DESCRIBE_HUB: Op = op(S, "DescribeHub", "securityhub:DescribeHub");
+    pub const LIST_ORGANIZATION_ADMIN_ACCOUNTS: Op = op(
+        S,
+        "ListOrganizationAdminAccounts",
+        "securityhub:ListOrganizationAdminAccounts",
+    );
+    pub const DESCRIBE_ORGANIZATION_CONFIGURATION: Op = op(
+        S,
+        "DescribeOrganizationConfiguration",
+        "securityhub:DescribeOrganizationConfiguration",
+    );
+}
+
+/// AWS Config (`aws-sdk-config`).
+pub mod config {
+    use super::{op, Op};
+    const S: &str = "config";
+    pub const DESCRIBE_CONFIGURATION_RECORDERS: Op = op(
+        S,
+        "DescribeConfigurationRecorders",
+        "config:DescribeConfigurationRecorders",
+    );
+    pub const DESCRIBE_CONFIGURATION_RECORDER_STATUS: Op = op(
+        S,
+        "DescribeConfigurationRecorderStatus",
+        "config:DescribeConfigurationRecorderStatus",
+    );
+    pub const DESCRIBE_CONFIGURATION_AGGREGATORS: Op = op(
+        S,
+        "DescribeConfigurationAggregators",
+        "config:DescribeConfigurationAggregators",
+    );
+}
+
+pub mod backup {
+    use super::{op, Op};
+    const S: &str = "backup";
+    pub const LIST_BACKUP_VAULTS: Op = op(S, "ListBackupVaults", "backup:ListBackupVaults");
+    pub const LIST_BACKUP_PLANS: Op = op(S, "ListBackupPlans", "backup:ListBackupPlans");
+    pub const GET_BACKUP_PLAN: Op = op(S, "GetBackupPlan", "backup:GetBackupPlan");
+}
+
+/// AWS Budgets. `DescribeBudgets` is authorized by `budgets:ViewBudget`, a read despite its
+/// name (the Budgets service authorization reference lists it at the Read access level).
+pub mod budgets {
+    use super::{op, Op};
+    const S: &str = "budgets";
+    pub const DESCRIBE_BUDGETS: Op = op(S, "DescribeBudgets", "budgets:ViewBudget");
+    pub const DESCRIBE_BUDGET_ACTIONS_FOR_ACCOUNT: Op = op(
+        S,
+        "DescribeBudgetActionsForAccount",
+        "budgets:DescribeBudgetActionsForAccount",
+    );
+}
+
+/// The Resource Groups Tagging API (`aws-sdk-resourcegroupstagging`), authorized as `tag:*`.
+pub mod tag {
+    use super::{op, Op};
+    pub const GET_RESOURCES: Op = op("tag", "GetResources", "tag:GetResources");
+}
+
 /// Every operation above, in one list for the policy test.
 pub const ALL: &[Op] = &[
     sts::GET_CALLER_IDENTITY,
@@ -189,6 +295,8 @@ pub const ALL: &[Op] = &[
     s3::GET_BUCKET_VERSIONING,
     s3::GET_BUCKET_LIFECYCLE_CONFIGURATION,
     s3::GET_BUCKET_POLICY,
+    s3::GET_PUBLIC_ACCESS_BLOCK,
+    s3::GET_BUCKET_ENCRYPTION,
     sso::LIST_INSTANCES,
     sso::LIST_PERMISSION_SETS,
     sso::DESCRIBE_PERMISSION_SET,
@@ -197,4 +305,22 @@ pub const ALL: &[Op] = &[
     sso::LIST_ACCOUNTS_FOR_PROVISIONED_PERMISSION_SET,
     sso::LIST_ACCOUNT_ASSIGNMENTS,
     identitystore::LIST_USERS,
+    account::LIST_REGIONS,
+    s3control::GET_PUBLIC_ACCESS_BLOCK,
+    guardduty::LIST_DETECTORS,
+    guardduty::GET_DETECTOR,
+    guardduty::LIST_ORGANIZATION_ADMIN_ACCOUNTS,
+    guardduty::DESCRIBE_ORGANIZATION_CONFIGURATION,
+    securityhub::DESCRIBE_HUB,
+    securityhub::LIST_ORGANIZATION_ADMIN_ACCOUNTS,
+    securityhub::DESCRIBE_ORGANIZATION_CONFIGURATION,
+    config::DESCRIBE_CONFIGURATION_RECORDERS,
+    config::DESCRIBE_CONFIGURATION_RECORDER_STATUS,
+    config::DESCRIBE_CONFIGURATION_AGGREGATORS,
+    backup::LIST_BACKUP_VAULTS,
+    backup::LIST_BACKUP_PLANS,
+    backup::GET_BACKUP_PLAN,
+    budgets::DESCRIBE_BUDGETS,
+    budgets::DESCRIBE_BUDGET_ACTIONS_FOR_ACCOUNT,
+    tag::GET_RESOURCES,
 ];

@@ -1,6 +1,7 @@
-//! S3: which buckets each account owns (`ListBuckets`), and for each trail bucket, read in
-//! its owner's session, the settings that make logs tamper-resistant: Object Lock,
-//! versioning, lifecycle rules and the bucket policy.
+//! S3: which buckets each account owns (`ListBuckets`), each account's own Block Public
+//! Access setting (S3 Control `GetPublicAccessBlock`), and for each trail bucket, read in its
+//! owner's session, the settings that make logs tamper-resistant and private: Object Lock,
+//! versioning, lifecycle rules, the bucket policy, Block Public Access and default encryption.
 //!
 //! Ownership is taken from the account whose `ListBuckets` holds the bucket, never guessed
 //! from its name. S3 answers "this bucket has no such configuration" with an error code that
@@ -12,13 +13,18 @@ use aws_sdk_sts::error::ProvideErrorMetadata;
 
 use super::errors::{Ctx, Sdk};
 use super::ops::s3 as op;
+use super::ops::s3control as ctrl;
 use super::session::Session;
-use crate::snapshot::{BucketEvidence, LifecycleRule, ObjectLock, Record};
+use crate::snapshot::{BucketEvidence, LifecycleRule, ObjectLock, PublicAccessBlock, Record};
 
 /// The error codes S3 uses for "not configured", each a fact rather than a failure.
 const NO_BUCKET_POLICY: &str = "NoSuchBucketPolicy";
 const NO_OBJECT_LOCK: &str = "ObjectLockConfigurationNotFoundError";
 const NO_LIFECYCLE: &str = "NoSuchLifecycleConfiguration";
+/// No Block Public Access setting, at bucket or account level: all four flags off.
+const NO_PUBLIC_ACCESS_BLOCK: &str = "NoSuchPublicAccessBlockConfiguration";
+/// No default encryption (possible only for buckets made before January 2023).
+const NO_ENCRYPTION: &str = "ServerSideEncryptionConfigurationNotFoundError";
 
 /// `versioning` value for a bucket whose versioning was never enabled (S3 then returns no
 /// `Status`); otherwise S3's own `Enabled` or `Suspended`.
@@ -53,11 +59,13 @@ pub async fn bucket(name: &str, owner: &Session, ctx: &Ctx, region_hint: &str) -
     let s3 = owner.s3(&region);
     let target = Some(name);
 
-    let (lock, versioning, lifecycle, policy) = tokio::join!(
+    let (lock, versioning, lifecycle, policy, public_access, encryption) = tokio::join!(
         s3.get_object_lock_configuration().bucket(name).send(),
         s3.get_bucket_versioning().bucket(name).send(),
         s3.get_bucket_lifecycle_configuration().bucket(name).send(),
         s3.get_bucket_policy().bucket(name).send(),
+        s3.get_public_access_block().bucket(name).send(),
+        s3.get_bucket_encryption().bucket(name).send(),
     );
     let lock = lock.map(|out| to_object_lock(out.object_lock_configuration()));
     let lock = match lock {
@@ -80,6 +88,34 @@ pub async fn bucket(name: &str, owner: &Session, ctx: &Ctx, region_hint: &str) -
         Err(e) if not_configured(&e, NO_BUCKET_POLICY) => Ok(None),
         other => other,
     };
+    let public_access = public_access.map(|out| {
+        to_public_access_block(
+            out.public_access_block_configuration()
+                .map(|c| {
+                    [
+                        c.block_public_acls(),
+                        c.ignore_public_acls(),
+                        c.block_public_policy(),
+                        c.restrict_public_buckets(),
+                    ]
+                })
+                .unwrap_or_default(),
+        )
+    });
+    let public_access = match public_access {
+        Err(e) if not_configured(&e, NO_PUBLIC_ACCESS_BLOCK) => Ok(PublicAccessBlock::default()),
+        other => other,
+    };
+    let encryption = encryption.map(|out| {
+        out.server_side_encryption_configuration()
+            .and_then(|c| c.rules().first())
+            .and_then(|r| r.apply_server_side_encryption_by_default())
+            .map(|d| d.sse_algorithm().as_str().to_string())
+    });
+    let encryption = match encryption {
+        Err(e) if not_configured(&e, NO_ENCRYPTION) => Ok(None),
+        other => other,
+    };
 
     BucketEvidence {
         name: name.to_string(),
@@ -92,8 +128,8 @@ pub async fn bucket(name: &str, owner: &Session, ctx: &Ctx, region_hint: &str) -
             lifecycle,
         )),
         policy: Some(ctx.record(op::GET_BUCKET_POLICY, target, policy)),
-        public_access_block: None,
-        encryption: None,
+        public_access_block: Some(ctx.record(op::GET_PUBLIC_ACCESS_BLOCK, target, public_access)),
+        encryption: Some(ctx.record(op::GET_BUCKET_ENCRYPTION, target, encryption)),
     }
 }
 
@@ -108,6 +144,52 @@ pub fn unowned(name: &str) -> BucketEvidence {
         policy: None,
         public_access_block: None,
         encryption: None,
+    }
+}
+
+/// S3 Control `GetPublicAccessBlock` for the session's own account, in the run's region
+/// (the setting is global to the account).
+pub async fn account_public_access_block(
+    session: &Session,
+    ctx: &Ctx,
+) -> Record<PublicAccessBlock> {
+    let account = session.account_id.as_str();
+    let block = session
+        .s3control(&ctx.region)
+        .get_public_access_block()
+        .account_id(account)
+        .send()
+        .await
+        .map(|out| {
+            to_public_access_block(
+                out.public_access_block_configuration()
+                    .map(|c| {
+                        [
+                            c.block_public_acls(),
+                            c.ignore_public_acls(),
+                            c.block_public_policy(),
+                            c.restrict_public_buckets(),
+                        ]
+                    })
+                    .unwrap_or_default(),
+            )
+        });
+    let block = match block {
+        Err(e) if not_configured(&e, NO_PUBLIC_ACCESS_BLOCK) => Ok(PublicAccessBlock::default()),
+        other => other,
+    };
+    ctx.record(ctrl::GET_PUBLIC_ACCESS_BLOCK, Some(account), block)
+}
+
+/// The four flags in S3's order (`BlockPublicAcls`, `IgnorePublicAcls`, `BlockPublicPolicy`,
+/// `RestrictPublicBuckets`); an absent flag is off, as S3 documents.
+fn to_public_access_block(flags: [Option<bool>; 4]) -> PublicAccessBlock {
+    let [acls, ignore, policy, restrict] = flags.map(|f| f.unwrap_or(false));
+    PublicAccessBlock {
+        block_public_acls: acls,
+        ignore_public_acls: ignore,
+        block_public_policy: policy,
+        restrict_public_buckets: restrict,
     }
 }
 

@@ -7,6 +7,7 @@
 //! CloudTrail and S3 reads at the end reuse sessions opened at the start. The first
 //! `AssumeRole` is made explicitly, so its error (with its code) is recorded for the account.
 
+use std::net::{IpAddr, ToSocketAddrs};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -18,6 +19,7 @@ use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentia
 use aws_credential_types::Credentials;
 use aws_sdk_sts::error::DisplayErrorContext;
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns, ResolveDnsError};
 
 use super::errors::{self, Ctx, Sdk};
 use super::ops;
@@ -60,6 +62,9 @@ pub struct Plan {
     pub region: String,
     /// Regions collected for regional evidence, in the order given.
     pub regions: Vec<String>,
+    /// Whether `--regions` named the regions. Without it, the regional services are read in
+    /// every region each account has enabled (and `regions` is only the fallback).
+    pub regions_explicit: bool,
     pub role_name: String,
     pub concurrency: usize,
 }
@@ -118,6 +123,68 @@ impl Session {
         aws_sdk_identitystore::Client::from_conf(conf)
     }
 
+    /// Account Management, a global API (its endpoint is chosen by the partition).
+    pub fn account(&self) -> aws_sdk_account::Client {
+        aws_sdk_account::Client::new(&self.config)
+    }
+
+    /// AWS Budgets, a global API served from the partition's home region.
+    pub fn budgets(&self) -> aws_sdk_budgets::Client {
+        aws_sdk_budgets::Client::new(&self.config)
+    }
+
+    /// S3 Control. Its endpoint rules put the account id in front of the host
+    /// (`111111111111.s3-control.us-east-1.amazonaws.com`). With a custom endpoint that
+    /// yields a name such as `111111111111.127.0.0.1`, which no resolver knows; for custom
+    /// endpoints only, the client's connector resolves `<account id>.<endpoint host>` as the
+    /// endpoint host itself. Requests keep the prefixed `Host` header, as on AWS.
+    pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
+        let mut conf = aws_sdk_s3control::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()));
+        let host = self.config.endpoint_url().and_then(endpoint_host);
+        if let Some(host) = host {
+            conf = conf.http_client(prefixed_host_client(host));
+        }
+        aws_sdk_s3control::Client::from_conf(conf.build())
+    }
+
+    pub fn guardduty(&self, region: &str) -> aws_sdk_guardduty::Client {
+        let conf = aws_sdk_guardduty::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_guardduty::Client::from_conf(conf)
+    }
+
+    pub fn securityhub(&self, region: &str) -> aws_sdk_securityhub::Client {
+        let conf = aws_sdk_securityhub::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_securityhub::Client::from_conf(conf)
+    }
+
+    /// AWS Config.
+    pub fn config(&self, region: &str) -> aws_sdk_config::Client {
+        let conf = aws_sdk_config::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_config::Client::from_conf(conf)
+    }
+
+    pub fn backup(&self, region: &str) -> aws_sdk_backup::Client {
+        let conf = aws_sdk_backup::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_backup::Client::from_conf(conf)
+    }
+
+    /// The Resource Groups Tagging API.
+    pub fn tagging(&self, region: &str) -> aws_sdk_resourcegroupstagging::Client {
+        let conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_resourcegroupstagging::Client::from_conf(conf)
+    }
+
     /// The partition of this session (`aws`, `aws-cn`, `aws-us-gov`), from its ARN.
     pub fn partition(&self) -> &str {
         self.arn
@@ -125,6 +192,69 @@ impl Session {
             .nth(1)
             .filter(|p| !p.is_empty())
             .unwrap_or("aws")
+    }
+}
+
+/// The host (without port) of a custom endpoint URL such as `http://127.0.0.1:5000`.
+fn endpoint_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = match authority.strip_prefix('[') {
+        // An IPv6 literal: `[::1]:5000`.
+        Some(v6) => v6.split(']').next()?,
+        None => authority.split(':').next()?,
+    };
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+/// An HTTP client (the SDK's default rustls one) whose resolver knows account-prefixed
+/// names of the custom endpoint `host`.
+fn prefixed_host_client(host: String) -> aws_sdk_s3control::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .build_with_resolver(PrefixedHostResolver { host })
+}
+
+/// Resolves `<account id>.<host>` as `host`, and every other name as the system does.
+#[derive(Debug, Clone)]
+struct PrefixedHostResolver {
+    host: String,
+}
+
+impl PrefixedHostResolver {
+    /// The name to look up for `name`: the endpoint host when `name` is it with a 12-digit
+    /// account id in front.
+    fn target<'a>(&'a self, name: &'a str) -> &'a str {
+        let prefixed = name
+            .strip_suffix(self.host.as_str())
+            .and_then(|p| p.strip_suffix('.'))
+            .is_some_and(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()));
+        if prefixed {
+            &self.host
+        } else {
+            name
+        }
+    }
+}
+
+impl ResolveDns for PrefixedHostResolver {
+    fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
+        let target = self.target(name).to_string();
+        if let Ok(ip) = target.parse::<IpAddr>() {
+            return DnsFuture::ready(Ok(vec![ip]));
+        }
+        DnsFuture::new(async move {
+            // The standard library's resolver blocks; keep it off the async workers.
+            let found = tokio::task::spawn_blocking(move || (target.as_str(), 0).to_socket_addrs())
+                .await
+                .map_err(ResolveDnsError::new)?
+                .map_err(ResolveDnsError::new)?;
+            Ok(found.map(|addr| addr.ip()).collect())
+        })
     }
 }
 
@@ -163,12 +293,14 @@ pub fn plan(settings: &AwsSettings, profile_region: Option<&str>) -> Result<Plan
             regions.push(r.to_string());
         }
     }
+    let regions_explicit = !regions.is_empty();
     if regions.is_empty() {
         regions.push(region.clone());
     }
     Ok(Plan {
         region,
         regions,
+        regions_explicit,
         role_name: settings.role_name.clone(),
         concurrency: settings.concurrency,
     })
@@ -408,6 +540,7 @@ mod tests {
     fn regions_default_to_the_region_then_the_profile_then_us_east_1() {
         let plan = |args: &[&str], profile| plan(&settings(args), profile).expect("plan");
         assert_eq!(plan(&[], None).regions, ["us-east-1"]);
+        assert!(!plan(&[], None).regions_explicit);
         assert_eq!(plan(&[], Some("eu-west-1")).region, "eu-west-1");
         let p = plan(&["--region", "eu-central-1"], Some("eu-west-1"));
         assert_eq!(p.region, "eu-central-1");
@@ -418,7 +551,32 @@ mod tests {
             ["us-east-1", "eu-west-1"],
             "trimmed, first seen order, once"
         );
+        assert!(p.regions_explicit);
         assert_eq!(p.role_name, crate::aws::DEFAULT_ROLE_NAME);
+    }
+
+    #[test]
+    fn only_account_prefixed_names_of_the_endpoint_host_are_rewritten() {
+        assert_eq!(
+            endpoint_host("http://127.0.0.1:5000").as_deref(),
+            Some("127.0.0.1")
+        );
+        assert_eq!(endpoint_host("https://[::1]:443/").as_deref(), Some("::1"));
+        assert_eq!(
+            endpoint_host("http://moto.internal").as_deref(),
+            Some("moto.internal")
+        );
+        let r = PrefixedHostResolver {
+            host: "127.0.0.1".into(),
+        };
+        assert_eq!(r.target("111111111111.127.0.0.1"), "127.0.0.1");
+        assert_eq!(r.target("127.0.0.1"), "127.0.0.1");
+        assert_eq!(r.target("bucket.127.0.0.1"), "bucket.127.0.0.1");
+        assert_eq!(
+            r.target("111111111111.127.0.0.10"),
+            "111111111111.127.0.0.10"
+        );
+        assert_eq!(r.target("example.com"), "example.com");
     }
 
     #[test]
