@@ -102,6 +102,11 @@ pub struct Evaluation {
     /// For an implicit deny, where the missing Allow is ("ou:workload", "identity").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub implicit_at: Option<String>,
+    /// For an implicit deny: an Allow at that place would apply under conditions the request
+    /// did not settle, or for some resources only (an allow-list on `aws:RequestedRegion`
+    /// asked about no Region). The request is then "allowed when …", not denied outright.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional_allow: bool,
     /// The Deny depends on conditions the request did not settle.
     pub conditional: bool,
     pub exemptions: Vec<Exemption>,
@@ -452,6 +457,7 @@ pub(crate) fn implicit<'a>(
             continue;
         }
         evaluation.notes.push(partial_allow_note(f));
+        evaluation.conditional_allow = true;
     }
     evaluation
 }
@@ -470,6 +476,7 @@ fn decided(decision: Decision, deciding: Vec<StatementRef>) -> Evaluation {
         decision,
         deciding,
         implicit_at: None,
+        conditional_allow: false,
         conditional: false,
         exemptions: Vec::new(),
         scoped_denies: Vec::new(),

@@ -29,9 +29,13 @@ impl Tri {
             Tri::No
         }
     }
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
 
     /// Logical negation; unknown stays unknown.
-    pub fn not(self) -> Tri {
+    fn not(self) -> Tri {
         match self {
             Tri::Yes => Tri::No,
             Tri::No => Tri::Yes,

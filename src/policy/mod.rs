@@ -2,7 +2,10 @@
 //! ([`document`]), match actions, resources and policy variables ([`matching`]), evaluate
 //! conditions ([`condition`]), and decide one request against SCPs through the organization
 //! tree ([`scp`]), identity policies, permission boundaries and a resource policy
-//! ([`eval`]). [`command`] is the `evident policy eval` command.
+//! ([`eval`]). Over a snapshot, [`tree`] builds each account's SCP path, [`principals`]
+//! gathers each user's and role's policies, and [`questions`] answers "is this denied here?"
+//! and "who may do this?". [`command`] holds `evident policy eval` and `evident policy
+//! who-can`.
 //!
 //! The probes use the questions that need no request context ([`Document::grants_everything`],
 //! [`Document::is_allow_all_only`]); everything else goes through [`evaluate`].
@@ -13,8 +16,11 @@ pub mod context;
 pub mod document;
 pub mod eval;
 pub mod matching;
+pub mod principals;
+pub mod questions;
 pub mod request;
 pub mod scp;
+pub mod tree;
 
 pub use condition::{Condition, Operator};
 pub use context::{Context, KeyState};
@@ -25,8 +31,10 @@ pub use eval::{
     evaluate, Decision, Evaluation, Exemption, NamedPolicy, Place, PolicySet, ScopedDeny,
     StatementRef,
 };
+pub use questions::{guard, who_can, Grant, Guard, Setting, WhoCan};
 pub use request::{PrincipalKind, Request};
 pub use scp::Level;
+pub use tree::{ScpIndex, ScpState};
 
 #[cfg(test)]
 mod tests {
