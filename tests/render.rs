@@ -468,8 +468,9 @@ fn pdf_shows_cover_answers_evidence_and_scope() {
         // Layout mode interleaves the cells of a table row: check the statement per line.
         "Bucket #logs *x* $y$ [z]",
         "<script>alert(1)</script>",
-        "@ref _u_ `c` \\n",
-        "DescribeTrails",
+        "@ref _u_",
+        "`c` \\n",
+        "cloudtrail:Describe", // the operation wraps inside its cell
         "AccessDenied", // the code wraps inside its cell
         "explicit deny in a service",
         "333333333333",
