@@ -471,7 +471,7 @@ fn pdf_shows_cover_answers_evidence_and_scope() {
         "@ref _u_",
         "`c` \\n",
         "cloudtrail:Describe", // the operation wraps inside its cell
-        "AccessDenied", // the code wraps inside its cell
+        "AccessDenied",        // the code wraps inside its cell
         "explicit deny in a service",
         "333333333333",
         "Root / Security",
