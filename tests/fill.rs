@@ -506,10 +506,19 @@ fn build_form(path: &Path) {
             "How many principals have full administrative access to your AWS environment?",
         )
         .expect("write");
-    let from_hidden = DataValidation::new().allow_list_formula(Formula::new("=Lists!$A$1:$A$3"));
     sheet
-        .add_data_validation(8, 4, 8, 4, &from_hidden)
-        .expect("validation");
+        .write_string(
+            10,
+            1,
+            "Is MFA required for every sign-in to corporate email, webmail and mobile included?",
+        )
+        .expect("write");
+    let from_hidden = DataValidation::new().allow_list_formula(Formula::new("=Lists!$A$1:$A$3"));
+    for row in [8, 10] {
+        sheet
+            .add_data_validation(row, 4, row, 4, &from_hidden)
+            .expect("validation");
+    }
 
     let lists = book.add_worksheet().set_name("Lists").expect("name");
     for (row, entry) in ["Y", "N", "NA"].iter().enumerate() {
@@ -563,7 +572,8 @@ fn built_layouts_are_filled_in_the_forms_own_words() {
     filled("Supplemental!F4", "backups-immutable", "Yes");
     filled("Supplemental!E9", "aws-scp-ou-enforced", "Y");
     filled("Supplemental!E10", "aws-admin-sprawl", "1");
-    assert_eq!(rows.len(), 10, "{rows:#?}");
+    filled("Supplemental!E11", "email-mfa", "Y");
+    assert_eq!(rows.len(), 11, "{rows:#?}");
 
     assert_eq!(cell(&out, "Cyber Supplement", "C6"), "NO");
     assert_eq!(cell(&out, "Cyber Supplement", "C7"), "YES");
@@ -585,7 +595,7 @@ fn built_layouts_are_filled_in_the_forms_own_words() {
         ),
         (
             "xl/worksheets/sheet2.xml",
-            set(&["F4", "E9", "F9", "E10", "F10"]),
+            set(&["F4", "E9", "F9", "E10", "F10", "E11", "F11"]),
         ),
     ]);
     assert_only_cells_changed(&form, &out, &changed, false);
@@ -611,6 +621,7 @@ fn unknown_partial_and_unanswered_go_to_review_and_leave_the_cell() {
     review_of("Cyber Supplement!C12", "unanswered");
     review_of("Supplemental!F4", "unanswered");
     review_of("Supplemental!E9", "no Partial");
+    review_of("Supplemental!E11", "unanswered");
     assert_eq!(status(&rows, "Cyber Supplement!C8").2, "NO");
     assert_eq!(status(&rows, "Supplemental!E10").2, "8");
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -625,6 +636,34 @@ fn unknown_partial_and_unanswered_go_to_review_and_leave_the_cell() {
         "{stdout}"
     );
     assert!(!unasked.contains("aws-root-mfa"), "{stdout}");
+}
+
+/// Regression guard for the N/A spelling: the form's list decides between `N/A` and `NA`.
+#[test]
+fn not_applicable_is_written_as_each_list_spells_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let form = tmp.path().join("form.xlsx");
+    build_form(&form);
+    let attestations = tmp.path().join("attestations.yaml");
+    std::fs::write(
+        &attestations,
+        "- question: email-mfa\n  answer: N/A\n  by: Dana Whitfield, Head of IT\n  \
+         date: 2026-01-05\n  note: No corporate email; the team uses the client's tenant.\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("filled.xlsx");
+    let attestations = attestations.to_string_lossy().into_owned();
+    fill(
+        "samples/landing-zone",
+        &form,
+        &out,
+        &["--attestations", &attestations],
+    );
+    let rows = review(&out);
+    assert_eq!(status(&rows, "Cyber Supplement!C10").2, "N/A");
+    assert_eq!(status(&rows, "Supplemental!E11").2, "NA");
+    assert_eq!(cell(&out, "Cyber Supplement", "C10"), "N/A");
+    assert_eq!(cell(&out, "Supplemental", "E11"), "NA");
 }
 
 fn cell_of(path: &Path, sheet_cell: &str) -> String {
