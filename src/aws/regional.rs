@@ -132,3 +132,35 @@ async fn only_if<T>(ask: bool, read: impl Future<Output = T>) -> Option<T> {
         false => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(regions: &[&str], explicit: bool) -> Plan {
+        Plan {
+            region: "us-east-1".into(),
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            regions_explicit: explicit,
+            role_name: "OrganizationAccountAccessRole".into(),
+            concurrency: 1,
+        }
+    }
+
+    #[test]
+    fn regions_are_the_enabled_ones_narrowed_by_regions_or_the_list_when_unknown() {
+        let enabled = ["eu-west-1".to_string(), "us-east-1".to_string()];
+        let asked = plan(&["us-east-1", "ap-east-1", "eu-west-1"], true);
+        assert_eq!(
+            regions_to_collect(Some(&enabled), &asked),
+            ["us-east-1", "eu-west-1"],
+            "an opt-in region the account never enabled is out of scope"
+        );
+        let default = plan(&["us-east-1"], false);
+        assert_eq!(
+            regions_to_collect(Some(&enabled), &default),
+            ["eu-west-1", "us-east-1"]
+        );
+        assert_eq!(regions_to_collect(None, &asked), asked.regions);
+    }
+}

@@ -26,6 +26,22 @@ const NO_PUBLIC_ACCESS_BLOCK: &str = "NoSuchPublicAccessBlockConfiguration";
 /// No default encryption (possible only for buckets made before January 2023).
 const NO_ENCRYPTION: &str = "ServerSideEncryptionConfigurationNotFoundError";
 
+/// The four Block Public Access flags of an optional S3 or S3 Control configuration (two SDK
+/// types with the same accessors, hence a macro); an absent configuration or flag is off, as S3
+/// documents.
+macro_rules! public_access_block {
+    ($config:expr) => {{
+        let config = $config;
+        let flag = |read: fn(_) -> Option<bool>| config.and_then(read).unwrap_or(false);
+        PublicAccessBlock {
+            block_public_acls: flag(|c| c.block_public_acls()),
+            ignore_public_acls: flag(|c| c.ignore_public_acls()),
+            block_public_policy: flag(|c| c.block_public_policy()),
+            restrict_public_buckets: flag(|c| c.restrict_public_buckets()),
+        }
+    }};
+}
+
 /// `versioning` value for a bucket whose versioning was never enabled (S3 then returns no
 /// `Status`); otherwise S3's own `Enabled` or `Suspended`.
 pub const VERSIONING_NEVER_ENABLED: &str = "Disabled";
@@ -88,20 +104,8 @@ pub async fn bucket(name: &str, owner: &Session, ctx: &Ctx, region_hint: &str) -
         Err(e) if not_configured(&e, NO_BUCKET_POLICY) => Ok(None),
         other => other,
     };
-    let public_access = public_access.map(|out| {
-        to_public_access_block(
-            out.public_access_block_configuration()
-                .map(|c| {
-                    [
-                        c.block_public_acls(),
-                        c.ignore_public_acls(),
-                        c.block_public_policy(),
-                        c.restrict_public_buckets(),
-                    ]
-                })
-                .unwrap_or_default(),
-        )
-    });
+    let public_access =
+        public_access.map(|out| public_access_block!(out.public_access_block_configuration()));
     let public_access = match public_access {
         Err(e) if not_configured(&e, NO_PUBLIC_ACCESS_BLOCK) => Ok(PublicAccessBlock::default()),
         other => other,
@@ -160,37 +164,12 @@ pub async fn account_public_access_block(
         .account_id(account)
         .send()
         .await
-        .map(|out| {
-            to_public_access_block(
-                out.public_access_block_configuration()
-                    .map(|c| {
-                        [
-                            c.block_public_acls(),
-                            c.ignore_public_acls(),
-                            c.block_public_policy(),
-                            c.restrict_public_buckets(),
-                        ]
-                    })
-                    .unwrap_or_default(),
-            )
-        });
+        .map(|out| public_access_block!(out.public_access_block_configuration()));
     let block = match block {
         Err(e) if not_configured(&e, NO_PUBLIC_ACCESS_BLOCK) => Ok(PublicAccessBlock::default()),
         other => other,
     };
     ctx.record(ctrl::GET_PUBLIC_ACCESS_BLOCK, Some(account), block)
-}
-
-/// The four flags in S3's order (`BlockPublicAcls`, `IgnorePublicAcls`, `BlockPublicPolicy`,
-/// `RestrictPublicBuckets`); an absent flag is off, as S3 documents.
-fn to_public_access_block(flags: [Option<bool>; 4]) -> PublicAccessBlock {
-    let [acls, ignore, policy, restrict] = flags.map(|f| f.unwrap_or(false));
-    PublicAccessBlock {
-        block_public_acls: acls,
-        ignore_public_acls: ignore,
-        block_public_policy: policy,
-        restrict_public_buckets: restrict,
-    }
 }
 
 /// Whether a failed call is S3's way of saying "not configured": a fact, not a failure.
