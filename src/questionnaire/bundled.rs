@@ -21,6 +21,22 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "soc2-aws.yaml",
         include_str!("../../questionnaires/soc2-aws.yaml"),
     ),
+    (
+        "carriers/coalition.yaml",
+        include_str!("../../questionnaires/carriers/coalition.yaml"),
+    ),
+    (
+        "carriers/at-bay.yaml",
+        include_str!("../../questionnaires/carriers/at-bay.yaml"),
+    ),
+    (
+        "carriers/cowbell.yaml",
+        include_str!("../../questionnaires/carriers/cowbell.yaml"),
+    ),
+    (
+        "carriers/resilience.yaml",
+        include_str!("../../questionnaires/carriers/resilience.yaml"),
+    ),
 ];
 
 /// The id of the bundled file at `path`: its file stem, without the directory.
