@@ -183,6 +183,32 @@ fn three_months_from_one_account_to_a_landing_zone_improve() {
     );
     let verified = evident(&["verify", &history.display().to_string()]);
     assert_eq!(verified.status.code(), Some(0), "{}", text(&verified));
+
+    // The last month's report carries the roadmap and the trend: SVG charts in the HTML, and
+    // native charts on the xlsx's Trend sheet.
+    let report_dir = tmp.path().join("report-2");
+    let html = fs::read_to_string(report_dir.join("report.html")).expect("html");
+    assert!(
+        html.contains("90-day roadmap") && html.contains("Lockdown"),
+        "no roadmap"
+    );
+    assert_eq!(
+        html.matches("<figure class=\"trend\"><svg").count(),
+        3,
+        "trend charts"
+    );
+    let xlsx = fs::File::open(report_dir.join("answers.xlsx")).expect("xlsx");
+    let mut zip = zip::ZipArchive::new(xlsx).expect("zip");
+    assert!(
+        zip.by_name("xl/charts/chart1.xml").is_ok(),
+        "no native chart"
+    );
+    let first = tmp.path().join("report-0/answers.xlsx");
+    let mut zip = zip::ZipArchive::new(fs::File::open(first).expect("xlsx")).expect("zip");
+    assert!(
+        zip.by_name("xl/charts/chart1.xml").is_err(),
+        "a chart of one month"
+    );
 }
 
 #[test]

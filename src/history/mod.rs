@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::answers::Answers;
 use crate::snapshot::sha256_hex;
 
+pub mod chart;
 pub mod diff;
 pub mod gate;
 mod monthly;

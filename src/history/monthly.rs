@@ -39,6 +39,7 @@ impl Monthly {
             return;
         };
         ctx.trend = history.trend(&ctx.answers);
+        ctx.trend_charts = super::chart::charts(&ctx.trend);
         self.since_previous = history
             .latest()
             .map(|e| Diff::between(&e.answers, &ctx.answers));

@@ -11,6 +11,7 @@ use anyhow::Context as _;
 mod context;
 mod pdf;
 mod templates;
+mod trend;
 mod xlsx;
 
 pub use context::*;

@@ -87,7 +87,7 @@ pub fn write(ctx: &ReportContext, path: &Path) -> Result<(), XlsxError> {
     let formats = Formats::new();
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(ctx)?);
-    let mut taken: HashSet<String> = [EVIDENCE_SHEET, SCOPE_SHEET]
+    let mut taken: HashSet<String> = [EVIDENCE_SHEET, SCOPE_SHEET, super::trend::TREND_SHEET]
         .iter()
         .map(|s| s.to_lowercase())
         .collect();
@@ -99,6 +99,7 @@ pub fn write(ctx: &ReportContext, path: &Path) -> Result<(), XlsxError> {
     }
     write_evidence_sheet(workbook.add_worksheet(), ctx, &formats)?;
     write_scope_sheet(workbook.add_worksheet(), ctx, &formats)?;
+    super::trend::write_trend_sheet(&mut workbook, ctx)?;
     workbook.save(path)
 }
 
