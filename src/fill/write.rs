@@ -144,6 +144,8 @@ pub fn patch_sheet(xml: &[u8], edits: &Edits) -> Result<Vec<u8>, String> {
     }
     let mut splices: Vec<(usize, usize, String)> = Vec::new();
     let mut reader = Reader::from_reader(xml);
+    // Rows and cells may omit `r`; they then follow the previous one.
+    let mut last_row: Option<u32> = None;
     let mut row_no: u32 = 0;
     let mut col_no: u32 = 0;
     let mut in_sheet_data = false;
@@ -172,8 +174,9 @@ pub fn patch_sheet(xml: &[u8], edits: &Edits) -> Result<Vec<u8>, String> {
                 let empty = xml.get(after.saturating_sub(2)) == Some(&b'/');
                 row_no = attr(&e, b"r")
                     .and_then(|r| r.parse::<u32>().ok())
-                    .map(|r| r - 1)
-                    .unwrap_or(row_no.wrapping_add(1));
+                    .and_then(|r| r.checked_sub(1))
+                    .unwrap_or_else(|| last_row.map_or(0, |r| r + 1));
+                last_row = Some(row_no);
                 col_no = u32::MAX;
                 splices.push((before, before, rows_xml(&mut pending, row_no)));
                 if empty {
@@ -403,6 +406,18 @@ mod tests {
         .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{out}");
         assert!(out.contains("<row r=\"5\"><c r=\"B5\""), "{out}");
+    }
+
+    #[test]
+    fn rows_and_cells_without_references_follow_the_previous_one() {
+        let xml = b"<worksheet><sheetData><row><c><v>1</v></c><c/></row></sheetData></worksheet>";
+        let mut edits = Edits::new();
+        edits.insert((0, 1), text("x"));
+        let out = String::from_utf8(patch_sheet(xml, &edits).expect("patches")).expect("utf8");
+        assert!(
+            out.contains("<c><v>1</v></c><c r=\"B1\" t=\"inlineStr\">"),
+            "{out}"
+        );
     }
 
     #[test]
