@@ -24,6 +24,11 @@ const COLOURS: [RGBColor; 5] = [
     RGBColor(96, 96, 96),
 ];
 
+/// A named series: one value per month, `None` where not measured.
+type Series = (String, Vec<Option<f64>>);
+/// A chart to draw: axis, title, series, whether the y axis is a percentage.
+type Spec = (&'static str, String, Vec<Series>, bool);
+
 /// One chart per axis, when the trend has at least two points; none otherwise (a single
 /// month has no trend to draw). A chart that fails to draw is left out with a warning: the
 /// report without it is still right.
@@ -34,7 +39,7 @@ pub fn charts(trend: &[TrendPoint]) -> Vec<TrendChart> {
     let labels: Vec<String> = trend.iter().map(label).collect();
     let share =
         |f: fn(&TrendPoint) -> Option<f64>| -> Vec<Option<f64>> { trend.iter().map(f).collect() };
-    let mut specs: Vec<(&str, String, Vec<(String, Vec<Option<f64>>)>, bool)> = vec![
+    let mut specs: Vec<Spec> = vec![
         (
             "audit",
             "Audit readiness (% of automated SOC 2 questions met)".to_string(),
@@ -99,7 +104,7 @@ fn label(p: &TrendPoint) -> String {
 fn draw(
     title: &str,
     labels: &[String],
-    series: &[(String, Vec<Option<f64>>)],
+    series: &[Series],
     percent: bool,
 ) -> Result<String, String> {
     let mut svg = String::new();
