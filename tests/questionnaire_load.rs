@@ -70,7 +70,9 @@ fn both_bundled_questionnaires_load_from_their_files_without_warnings() {
         assert!(q.warnings.is_empty(), "{:?}", q.warnings);
     }
     let embedded = questionnaire::bundled().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(embedded.len(), 2);
+    for id in ["cyber-renewal-aws", "soc2-aws"] {
+        assert!(embedded.iter().any(|q| q.id == id), "{id} is not embedded");
+    }
 }
 
 #[test]
