@@ -14,9 +14,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::snapshot::{Provenance, Snapshot};
 
+pub mod access;
 pub mod detect;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
+pub mod guardrails;
 pub mod identity;
 pub mod landing;
 pub mod matrix;
@@ -174,7 +176,7 @@ pub fn catalog() -> &'static [Probe] {
     &CATALOG
 }
 
-static CATALOG: [Probe; 16] = [
+static CATALOG: [Probe; 21] = [
     Probe {
         id: org::SEPARATE_ENVIRONMENTS,
         title: "Production, staging and development run in separate accounts",
@@ -255,6 +257,31 @@ static CATALOG: [Probe; 16] = [
         title: "Every account and region logged, management events read and write",
         run: trail::coverage,
     },
+    Probe {
+        id: guardrails::PROTECT_AUDIT_LOGGING,
+        title: "SCPs stop production accounts from disabling CloudTrail, Config and GuardDuty",
+        run: guardrails::protect_audit_logging,
+    },
+    Probe {
+        id: guardrails::NO_IAM_USERS,
+        title: "SCPs deny creating IAM users and access keys in every member account",
+        run: guardrails::no_iam_users,
+    },
+    Probe {
+        id: guardrails::REGION_RESTRICTION,
+        title: "Non-production accounts can create resources only in approved Regions",
+        run: guardrails::region_restriction,
+    },
+    Probe {
+        id: access::WHO_CAN_DESTROY_DATA,
+        title: "Principals that can delete production databases, tables, buckets and backups",
+        run: access::who_can_destroy_data,
+    },
+    Probe {
+        id: access::LOGS_UNREACHABLE,
+        title: "No principal in a workload account can delete or overwrite the audit logs",
+        run: access::logs_unreachable,
+    },
 ];
 
 /// Finds a probe by id.
@@ -303,6 +330,11 @@ mod tests {
                 "backup.immutable-cross-account",
                 "s3.account-public-access-block",
                 "trail.coverage",
+                "guardrails.protect-audit-logging",
+                "guardrails.no-iam-users",
+                "guardrails.region-restriction",
+                "identity.who-can-destroy-data",
+                "trail.logs-unreachable-from-workloads",
             ]
         );
         let mut unique = ids.clone();
