@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::{AnswerStatus, Answers};
-use crate::probes::{identity, org, trail};
+use crate::probes::{detect, identity, landing, org, storage, trail};
 
 /// The four phases: (title, days of the 90, what the phase builds).
 const PHASES: [(&str, &str, &str); 4] = [
@@ -265,6 +265,21 @@ fn placement(probe: &str, s: &Seen, current: usize) -> (usize, Vec<String>) {
         org::SEPARATE_ENVIRONMENTS if !partial => (2, &NEW_ACCOUNT_STEPS),
         org::SEPARATE_ENVIRONMENTS => (3, &MIGRATION_STEPS),
         identity::ADMIN_SPRAWL => (4, &ADMIN_STEPS),
+        // The rest carry their own remediation as the step; only the phase is decided here.
+        landing::SECURITY_OU
+        | detect::GUARDDUTY
+        | detect::SECURITY_HUB
+        | detect::CONFIG
+        | storage::ARCHIVE_IMMUTABLE
+        | trail::COVERAGE
+        | "trail.logs-unreachable-from-workloads" => (1, &[]),
+        landing::SANDBOX_BUDGETS => (2, &[]),
+        landing::MANAGEMENT_NO_WORKLOADS | storage::BACKUP_IMMUTABLE => (3, &[]),
+        storage::ACCOUNT_PUBLIC_ACCESS_BLOCK
+        | "guardrails.protect-audit-logging"
+        | "guardrails.no-iam-users"
+        | "guardrails.region-restriction"
+        | "identity.who-can-destroy-data" => (4, &[]),
         _ => (current.min(4), &[]),
     };
     let mut steps: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
