@@ -1,6 +1,6 @@
 //! `evident policy eval` at the command line: one JSON object with a `decision` field, the
 //! deciding statement named in text output, and a bad policy file exiting 2 with
-//! file:line:col.
+//! file:line:col. `evident policy who-can` over the bundled landing-zone sample snapshot.
 
 use std::process::{Command, Output};
 
@@ -101,4 +101,56 @@ fn bad_policy_file_exits_2_with_position() {
     assert_eq!(missing.status.code(), Some(2));
     let usage = evident(&["policy", "eval", "--level", "root", "--action", "s3:Get"]);
     assert_eq!(usage.status.code(), Some(2));
+}
+
+fn sample(name: &str) -> String {
+    format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn who_can_names_the_principal_and_the_grant_path() {
+    let lz = sample("landing-zone");
+    let o = evident(&[
+        "policy",
+        "who-can",
+        "--snapshot",
+        &lz,
+        "--action",
+        "rds:DeleteDBInstance",
+        "--account",
+        "834697393642",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.starts_with("account 834697393642 (prod): 1 principal(s) may rds:DeleteDBInstance"),
+        "{text}"
+    );
+    assert!(text.contains("role/BreakGlass\n"), "{text}");
+    assert!(
+        text.contains("via statement 0 in AdministratorAccess (identity policy)"),
+        "{text}"
+    );
+    // OrganizationAccountAccessRole carries no policy in the sample: it may do nothing.
+    assert!(!text.contains("OrganizationAccountAccessRole"), "{text}");
+}
+
+#[test]
+fn who_can_json_lists_every_account_and_an_unknown_account_is_bad_input() {
+    let lz = sample("landing-zone");
+    let args = [
+        "policy",
+        "who-can",
+        "--snapshot",
+        &lz,
+        "--action",
+        "iam:CreateUser",
+    ];
+    let o = evident(&[&args[..], &["--json"]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+    assert_eq!(v["action"], "iam:CreateUser");
+    assert!(v["accounts"].as_array().is_some_and(|a| a.len() > 1), "{v}");
+    let missing = evident(&[&args[..], &["--account", "999999999999"]].concat());
+    assert_eq!(missing.status.code(), Some(2));
 }

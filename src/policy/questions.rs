@@ -224,6 +224,11 @@ pub fn who_can(principals: &[PrincipalPolicies], setting: &Setting, template: &R
 }
 
 fn grant_for(p: &PrincipalPolicies, setting: &Setting, template: &Request) -> Option<Grant> {
+    // With no identity policy and no resource policy, `evaluate` would answer the SCP-only
+    // question; a principal without policies is granted nothing.
+    if p.identity.is_empty() && setting.resource_policy.is_none() {
+        return None;
+    }
     let mut request = template.clone().principal(&p.arn);
     for (key, value) in &setting.context {
         request = request.context(key, value);
@@ -552,6 +557,21 @@ mod tests {
         };
         let w = who_can(&case_10_principals(), &setting, &own);
         assert!(!w.allowed[0].conditional);
+    }
+
+    #[test]
+    fn a_role_without_policies_may_do_nothing() {
+        let details = r#"{"RoleDetailList": [{"RoleName": "OrganizationAccountAccessRole",
+            "Arn": "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"}]}"#;
+        let bare = gather(&authorization_details_from_json(details).unwrap());
+        let s = org(&[]);
+        let l = levels(&s).unwrap();
+        let setting = Setting {
+            levels: &l,
+            ..Setting::default()
+        };
+        let w = who_can(&bare, &setting, &Request::new("s3:DeleteBucket"));
+        assert!(w.allowed.is_empty(), "{w:?}");
     }
 
     #[test]
