@@ -71,6 +71,32 @@ enum PolicyCommand {
     /// Evaluate one request against an SCP set root → OUs → account, naming the deciding
     /// statements and any exemptions.
     Eval(PolicyEvalArgs),
+    /// List the users and roles of each account in a snapshot that may perform an action,
+    /// with the statements that grant it.
+    WhoCan(PolicyWhoCanArgs),
+}
+
+#[derive(Args)]
+struct PolicyWhoCanArgs {
+    /// The snapshot directory `evident collect` wrote.
+    #[arg(long)]
+    snapshot: PathBuf,
+    /// The action, SERVICE:ACTION (case-insensitive).
+    #[arg(long)]
+    action: String,
+    /// Only this account; every ACTIVE account otherwise.
+    #[arg(long)]
+    account: Option<String>,
+    /// The resource ARN; without it, grants on some resources only are listed as
+    /// conditional.
+    #[arg(long)]
+    resource: Option<String>,
+    /// The requested Region (aws:RequestedRegion).
+    #[arg(long)]
+    region: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -246,6 +272,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 json: args.json,
             };
             evident::policy::command::run_eval(&args, &mut std::io::stdout())
+        }
+        Command::Policy {
+            command: PolicyCommand::WhoCan(args),
+        } => {
+            let args = evident::policy::command::WhoCanArgs {
+                snapshot: args.snapshot,
+                action: args.action,
+                account: args.account,
+                resource: args.resource,
+                region: args.region,
+                json: args.json,
+            };
+            evident::policy::command::run_who_can(&args, &mut std::io::stdout())
         }
     }
 }
