@@ -88,7 +88,6 @@ fn probes(q: &questionnaire::Question) -> Option<&[String]> {
 }
 
 #[test]
-#[ignore = "needs the issue 4 probes"]
 fn every_questionnaire_file_is_bundled_and_loads_the_same_from_its_path() {
     let base = root().join("questionnaires");
     let mut on_disk = BTreeSet::new();
@@ -163,7 +162,6 @@ fn a_question_id_shared_between_files_keeps_its_type_and_its_basis() {
 }
 
 #[test]
-#[ignore = "needs the issue 4 probes"]
 fn every_carrier_file_asks_the_four_aws_questions_and_says_it_is_not_the_carriers_form() {
     let bank = bank();
     let reference = find(&bank, "cyber-renewal-aws");
@@ -205,7 +203,6 @@ fn every_carrier_file_asks_the_four_aws_questions_and_says_it_is_not_the_carrier
 }
 
 #[test]
-#[ignore = "needs the issue 4 probes"]
 fn soc2_aws_covers_every_criterion_and_says_what_aws_shows_and_what_is_attested() {
     let bank = bank();
     let q = find(&bank, "soc2-aws");
@@ -253,7 +250,6 @@ fn soc2_aws_covers_every_criterion_and_says_what_aws_shows_and_what_is_attested(
 }
 
 #[test]
-#[ignore = "needs the issue 4 probes"]
 fn the_common_findings_are_the_five_with_their_evidence() {
     let bank = bank();
     let q = find(&bank, "soc2-common-findings");
@@ -296,7 +292,6 @@ fn the_common_findings_are_the_five_with_their_evidence() {
 }
 
 #[test]
-#[ignore = "needs the issue 4 probes"]
 fn the_landing_zone_checklist_uses_every_architecture_probe() {
     let bank = bank();
     let q = find(&bank, "landing-zone");

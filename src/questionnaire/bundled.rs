@@ -37,6 +37,18 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "carriers/resilience.yaml",
         include_str!("../../questionnaires/carriers/resilience.yaml"),
     ),
+    (
+        "carriers/ransomware-supplemental.yaml",
+        include_str!("../../questionnaires/carriers/ransomware-supplemental.yaml"),
+    ),
+    (
+        "soc2-common-findings.yaml",
+        include_str!("../../questionnaires/soc2-common-findings.yaml"),
+    ),
+    (
+        "landing-zone.yaml",
+        include_str!("../../questionnaires/landing-zone.yaml"),
+    ),
 ];
 
 /// The id of the bundled file at `path`: its file stem, without the directory.
