@@ -908,11 +908,17 @@ def landing_zone(endpoint, notes, variant=None):
         "deny-audit-tampering": ["Security", "Production", "Non-production"],
         "deny-iam-users": ["Production", "Non-production"],
     }
-    if variant == "region-deny-scp":
-        create_scp(mgmt, "deny-unapproved-regions",
-                   "Non-production runs in us-east-1 and eu-west-1 only; BreakGlass exempt",
-                   REGION_DENY, [ous["Non-production"]])
-        scps["deny-unapproved-regions"] = ["Non-production"]
+    # Non-production stays in the approved regions. The region-deny-scp edge case exempts
+    # BreakGlass and OrganizationAccountAccessRole; the landing zone exempts no one.
+    region_deny = [dict(REGION_DENY[0])]
+    if variant != "region-deny-scp":
+        region_deny[0]["Condition"] = {
+            "StringNotEquals": REGION_DENY[0]["Condition"]["StringNotEquals"]
+        }
+    create_scp(mgmt, "deny-unapproved-regions",
+               "Non-production runs in us-east-1 and eu-west-1 only", region_deny,
+               [ous["Non-production"]])
+    scps["deny-unapproved-regions"] = ["Non-production"]
     delegated = register_delegated_admin(mgmt, ids["audit"], "guardduty.amazonaws.com", notes)
 
     members = {name: mgmt.assume(account_id, name) for name, account_id in ids.items()}
