@@ -151,6 +151,7 @@ fn scope(view: &OrgView, caller: &Session, plan: &Plan) -> Scope {
         organization_id: view.organization_id.clone(),
         management_account: view.management_account.clone(),
         regions: plan.regions.clone(),
+        regions_explicit: plan.regions_explicit,
         ..Scope::default()
     };
     match &view.accounts {

@@ -438,4 +438,33 @@ mod tests {
         let o = guardduty(&s);
         assert_eq!(o.status, Status::Unknown, "{o:?}");
     }
+
+    #[test]
+    fn without_chosen_regions_the_enabled_regions_decide() {
+        // Enabled regions unreadable and no --regions: the other regions are unknown.
+        let mut s = org(Some("ENABLED"), "444444444444", "ALL");
+        s.manifest.scope.regions_explicit = false;
+        assert_eq!(guardduty(&s).status, Status::Unknown);
+        // Enabled regions read: every one of them is judged, collected or not.
+        for a in &mut s.accounts {
+            let id = a.account_id.clone();
+            a.enabled_regions = Some(ok(
+                "account",
+                "ListRegions",
+                &id,
+                vec!["us-east-1".into(), "eu-west-1".into()],
+            ));
+        }
+        let o = guardduty(&s);
+        assert_eq!(
+            o.status,
+            Status::Unknown,
+            "eu-west-1 was not collected: {o:?}"
+        );
+        for a in &mut s.accounts {
+            let id = a.account_id.clone();
+            a.enabled_regions = Some(ok("account", "ListRegions", &id, vec!["us-east-1".into()]));
+        }
+        assert_eq!(guardduty(&s).status, Status::Pass);
+    }
 }

@@ -276,6 +276,7 @@ fn empty() -> Snapshot {
             caller_arn: "arn:aws:iam::111111111111:user/auditor".into(),
             scope: Scope {
                 regions: vec!["us-east-1".into()],
+                regions_explicit: true,
                 ..Scope::default()
             },
             files: BTreeMap::new(),

@@ -20,21 +20,39 @@ pub enum Verdict {
     Unknown(String),
 }
 
-/// The regions an account is judged in: its enabled regions that the collection covered, or
-/// every collected region when its enabled regions could not be read.
-pub fn regions_for(snapshot: &Snapshot, account: &str) -> Vec<String> {
-    let collected = &snapshot.manifest.scope.regions;
+/// The regions an account is judged in. With regions chosen by the user (`--regions`): those
+/// of them the account has enabled. Otherwise every enabled region of the account; when its
+/// enabled regions could not be read, the collected regions, plus the reason why that may not
+/// be all of them (a cell the probe must count as unknown).
+pub fn regions_for(snapshot: &Snapshot, account: &str) -> (Vec<String>, Option<String>) {
+    let scope = &snapshot.manifest.scope;
     let enabled = snapshot
         .account(account)
         .and_then(|a| a.enabled_regions.as_ref())
         .and_then(|r| r.value());
-    match enabled {
-        Some(enabled) => collected
-            .iter()
-            .filter(|r| enabled.contains(r))
-            .cloned()
-            .collect(),
-        None => collected.clone(),
+    match (enabled, scope.regions_explicit) {
+        (Some(enabled), true) => (
+            scope
+                .regions
+                .iter()
+                .filter(|r| enabled.contains(r))
+                .cloned()
+                .collect(),
+            None,
+        ),
+        (Some(enabled), false) => (enabled.clone(), None),
+        (None, true) => (scope.regions.clone(), None),
+        (None, false) => {
+            let collected: Vec<String> = snapshot
+                .account(account)
+                .map(|a| a.regional.iter().map(|r| r.region.clone()).collect())
+                .filter(|r: &Vec<String>| !r.is_empty())
+                .unwrap_or_else(|| scope.regions.clone());
+            (
+                collected,
+                Some("its enabled regions could not be read".to_string()),
+            )
+        }
     }
 }
 
@@ -94,7 +112,14 @@ pub fn judge(snapshot: &Snapshot, cell: impl Fn(&str, &RegionEvidence) -> Verdic
         let evidence = snapshot
             .account(&account)
             .filter(|a| a.session.error().is_none());
-        for region in regions_for(snapshot, &account) {
+        let (regions, incomplete) = regions_for(snapshot, &account);
+        if let Some(why) = incomplete {
+            grid.cells += 1;
+            grid.unknown
+                .push(format!("{account}/other regions ({why})"));
+            grid.accounts_unknown.insert(account.clone());
+        }
+        for region in regions {
             grid.cells += 1;
             grid.regions.insert(region.clone());
             let name = format!("{account}/{region}");

@@ -403,7 +403,12 @@ pub fn coverage(snapshot: &Snapshot) -> Outcome {
     let (mut uncovered, mut unknown) = (Vec::new(), Vec::new());
     let mut regions = Vec::new();
     for account in scope::in_scope_accounts(snapshot) {
-        for region in super::matrix::regions_for(snapshot, &account) {
+        let (account_regions, incomplete) = super::matrix::regions_for(snapshot, &account);
+        if incomplete.is_some() {
+            cells += 1;
+            unknown.push(format!("{account}/other regions"));
+        }
+        for region in account_regions {
             cells += 1;
             regions.push(region.clone());
             let applies = |t: &Trail| {

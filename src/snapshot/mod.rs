@@ -94,6 +94,11 @@ pub struct Scope {
     /// Accounts left out, with the reason (`SUSPENDED`, …).
     pub excluded_accounts: BTreeMap<String, String>,
     pub regions: Vec<String>,
+    /// Whether the user chose `regions` (`--regions`). Then the scope is those regions; else
+    /// it is every enabled region of each account, and `regions` is only where global calls
+    /// went.
+    #[serde(default)]
+    pub regions_explicit: bool,
 }
 
 /// One failed call, as listed in the manifest.

@@ -276,6 +276,10 @@ pub fn collect(moto: &Moto, out: &Path) -> Output {
             &moto.endpoint(),
             "--region",
             REGION,
+            // The scenarios are scoped to one region explicitly: moto cannot list an
+            // account's enabled regions, and without a chosen scope that is unknown.
+            "--regions",
+            REGION,
             "--out",
         ])
         .arg(out);
