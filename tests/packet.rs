@@ -258,8 +258,8 @@ fn same_inputs_and_date_give_the_same_bytes() {
     assert_eq!(answers["generated_at"], "2026-12-04T09:00:00Z");
 }
 
-/// Copies `from` to `to`, renaming the account named `account` in organization.json and re-recording that
-/// file's hash in the copied manifest, so the snapshot loads as collected.
+/// Copies `from` to `to`, renaming the account named `account` in organization.json and
+/// re-recording that file's hash in the copied manifest, so the snapshot loads as collected.
 fn snapshot_with_account_name(from: &Path, to: &Path, account: &str, name: &str) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read sample").flatten() {
