@@ -17,7 +17,7 @@ use crate::policy::{
 };
 use crate::snapshot::{AuthorizationDetails, BucketEvidence, Record, Snapshot};
 
-use super::guardrails::{scps, Scps};
+use super::guardrails::{scps, tags_unreadable, Scps};
 use super::scope::{Role, ACCOUNTS_FILE, TRAIL_FILE};
 use super::{Fact, Outcome, Status};
 
@@ -54,11 +54,13 @@ struct Target<'a> {
 }
 
 /// The accounts `select` picks, prepared for evaluation, and the facts of those that
-/// cannot be (IAM or SCPs unreadable).
+/// cannot be (IAM or SCPs unreadable). An account `select` leaves out but whose tags could
+/// not be read might belong: it is a gap when `uncertain_is_gap`, else evaluated anyway.
 fn targets<'a>(
     snapshot: &'a Snapshot,
     scps: Option<&Scps<'a>>,
     select: impl Fn(&Scps, &crate::snapshot::Account) -> bool,
+    uncertain_is_gap: bool,
 ) -> (Vec<Target<'a>>, Vec<(String, Fact)>) {
     let (mut ready, mut gaps) = (Vec::new(), Vec::new());
     let Some(scps) = scps else {
@@ -78,7 +80,20 @@ fn targets<'a>(
         }
         return (ready, gaps);
     };
-    for account in scps.view.active.iter().filter(|a| select(scps, a)) {
+    let uncertain = |a: &&crate::snapshot::Account| {
+        a.id != scps.view.management && tags_unreadable(&scps.view, a)
+    };
+    for account in scps
+        .view
+        .active
+        .iter()
+        .filter(|a| select(scps, a) || uncertain(a))
+    {
+        if !select(scps, account) && uncertain_is_gap {
+            let why = format!("account {}: its tags could not be read", account.id);
+            gaps.push((account.id.clone(), scps.fact(why)));
+            continue;
+        }
         let management = account.id == scps.view.management;
         let levels = match (&scps.index.state, management) {
             (ScpState::Enabled, false) => scps.levels(account),
@@ -155,7 +170,7 @@ pub fn who_can_destroy_data(snapshot: &Snapshot) -> Outcome {
     let is_prod = |s: &Scps, a: &crate::snapshot::Account| {
         s.view.classify(a).roles.contains(&Role::Production)
     };
-    let (ready, gaps) = targets(snapshot, org.as_ref(), is_prod);
+    let (ready, gaps) = targets(snapshot, org.as_ref(), is_prod, true);
     if ready.is_empty() && gaps.is_empty() {
         return Outcome::new(
             id,
@@ -291,7 +306,7 @@ pub fn logs_unreachable(snapshot: &Snapshot) -> Outcome {
     let is_workload = |s: &Scps, a: &crate::snapshot::Account| {
         a.id != s.view.management && !s.view.classify(a).is_security()
     };
-    let (ready, mut gaps) = targets(snapshot, org.as_ref(), is_workload);
+    let (ready, mut gaps) = targets(snapshot, org.as_ref(), is_workload, false);
     // An account whose IAM is unreadable matters only where a bucket could let it in.
     gaps.retain(|(account, _)| buckets.iter().any(|b| could_reach(b, account)));
     let mut results = Vec::new();

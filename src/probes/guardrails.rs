@@ -144,6 +144,29 @@ impl Scps<'_> {
     }
 }
 
+/// Whether the account's tags could not be read: its role may then be other than the name
+/// and OU suggest, so a probe that picks accounts by role must not leave it out silently.
+pub(crate) fn tags_unreadable(view: &OrgView, account: &Account) -> bool {
+    let tags = view.evidence.account_tags.get(&account.id);
+    tags.is_some_and(|r| r.error().is_some())
+}
+
+/// The members `select` picks, and those it might have picked had their tags been readable.
+pub(crate) fn pick<'a>(
+    view: &OrgView<'a>,
+    select: impl Fn(&OrgView, &Account) -> bool,
+) -> (Vec<&'a Account>, Vec<&'a Account>) {
+    let (picked, rest): (Vec<&Account>, Vec<&Account>) =
+        view.members().partition(|a| select(view, a));
+    let uncertain = rest
+        .into_iter()
+        .filter(|a| tags_unreadable(view, a))
+        .collect();
+    (picked, uncertain)
+}
+
+const TAGS_UNREADABLE: &str = "its tags could not be read, so its environment is not known";
+
 /// The ARNs of an account's roles, for naming exempt roles; empty when IAM was not read.
 pub(crate) fn role_arns(snapshot: &Snapshot, account: &str) -> Vec<String> {
     snapshot
@@ -211,18 +234,18 @@ impl Check {
         if let Some(outcome) = not_enabled(&scps, self.id) {
             return outcome;
         }
-        let accounts: Vec<&Account> = scps
-            .view
-            .members()
-            .filter(|a| select(&scps.view, a))
-            .collect();
-        if accounts.is_empty() {
+        let (accounts, uncertain) = pick(&scps.view, select);
+        if accounts.is_empty() && uncertain.is_empty() {
             return self.no_accounts(&scps);
         }
-        let verdicts: Vec<(&Account, Verdict)> = accounts
+        let mut verdicts: Vec<(&Account, Verdict)> = accounts
             .iter()
             .map(|a| (*a, self.account(snapshot, &scps, a)))
             .collect();
+        let unknown = uncertain
+            .into_iter()
+            .map(|a| (a, Verdict::Unknown(TAGS_UNREADABLE.into())));
+        verdicts.extend(unknown);
         self.outcome(&scps, verdicts)
     }
 
@@ -372,12 +395,8 @@ pub fn region_restriction(snapshot: &Snapshot) -> Outcome {
     if let Some(outcome) = not_enabled(&scps, id) {
         return outcome;
     }
-    let accounts: Vec<&Account> = scps
-        .view
-        .members()
-        .filter(|a| is_non_production(&scps.view, a))
-        .collect();
-    if accounts.is_empty() {
+    let (accounts, uncertain) = pick(&scps.view, is_non_production);
+    if accounts.is_empty() && uncertain.is_empty() {
         let check = Check {
             id,
             which: "non-production",
@@ -386,10 +405,15 @@ pub fn region_restriction(snapshot: &Snapshot) -> Outcome {
         };
         return check.no_accounts(&scps);
     }
-    let results: Vec<(&Account, Result<Regions, String>)> = accounts
+    let mut results: Vec<(&Account, Result<Regions, String>)> = accounts
         .iter()
         .map(|a| (*a, regions_of(snapshot, &scps, a)))
         .collect();
+    results.extend(
+        uncertain
+            .into_iter()
+            .map(|a| (a, Err(TAGS_UNREADABLE.to_string()))),
+    );
     region_outcome(&scps, results)
 }
 
@@ -738,6 +762,37 @@ mod tests {
             )
             .build();
         assert_eq!(protect_audit_logging(&s).status, Status::Unknown);
+    }
+
+    #[test]
+    fn an_account_whose_tags_are_unreadable_is_unknown_not_left_out() {
+        let deny = r#"{"Statement":[{"Effect":"Deny","Action":["iam:CreateUser",
+            "iam:CreateAccessKey"],"Resource":"*"}]}"#;
+        let mut s = org().scp("p-nousers", "NoIamUsers", deny, &[ROOT]).build();
+        s.organization.account_tags.insert(
+            DEV.into(),
+            crate::probes::fixture::err(
+                "organizations",
+                "ListTagsForResource",
+                MGMT,
+                "AccessDenied",
+                crate::snapshot::ErrorKind::AccessDenied,
+            ),
+        );
+        // "shop-dev" under "Development" is not production by name or OU, but its tag
+        // might have said so.
+        let o = protect_audit_logging(&s);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o
+            .facts
+            .iter()
+            .any(|f| f.statement.contains("tags could not be read")));
+        let pass = org()
+            .scp("p-protect", "ProtectAuditLogging", PROTECT, &[ROOT])
+            .build();
+        let mut pass = pass;
+        pass.organization.account_tags = s.organization.account_tags.clone();
+        assert_eq!(protect_audit_logging(&pass).status, Status::Unknown);
     }
 
     #[test]
