@@ -86,6 +86,10 @@ fn main() {
         "  total                {:>8.1} ms",
         total.as_secs_f64() * 1e3
     );
+    if let Some(cpu) = cpu_seconds() {
+        // The machine is shared: CPU time says what the work costs when wall time is inflated.
+        println!("  CPU time (user+sys) {:>8.1} ms", cpu * 1e3);
+    }
     match peak_memory_kb() {
         Some(kb) => println!("  peak memory (VmHWM) {:>8.1} MB", kb as f64 / 1024.0),
         None => println!("  peak memory: /proc/self/status has no VmHWM"),
@@ -98,6 +102,17 @@ fn peak_memory_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// User plus system CPU time of this process so far, from `/proc/self/stat` (fields 14 and
+/// 15, in clock ticks of USER_HZ, which is 100 on Linux).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is parenthesized and may contain spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    Some((ticks(11)? + ticks(12)?) / 100.0)
 }
 
 /// Writes a copy of the snapshot at `base` grown to `accounts` accounts: each member account
