@@ -198,35 +198,30 @@ fn delegated_admin(
         return Verdict::Unknown("management account not collected".into());
     };
     let mut error = None;
-    for regional in &mgmt.regional {
-        match field(regional) {
-            Some(r) => match r.value() {
-                Some(admins) => {
-                    let Some(admin) = admins.first() else {
-                        facts.push(Fact::new(
-                            "no delegated administrator registered",
-                            &r.source,
-                            scope::ACCOUNTS_FILE,
-                        ));
-                        return Verdict::Fail("no delegated administrator".into());
-                    };
-                    facts.push(Fact::new(
-                        format!("delegated administrator: {}", admin.account_id),
-                        &r.source,
-                        scope::ACCOUNTS_FILE,
-                    ));
-                    return security_account(view, &admin.account_id);
-                }
-                None => {
-                    error = Some(format!(
-                        "{} failed ({})",
-                        r.source.operation,
-                        r.error().map(|e| e.code.as_str()).unwrap_or("error")
-                    ))
-                }
-            },
-            None => {}
-        }
+    for r in mgmt
+        .regional
+        .iter()
+        .filter_map(|regional| field(regional).as_ref())
+    {
+        let Some(admins) = r.value() else {
+            let code = r.error().map(|e| e.code.as_str()).unwrap_or("error");
+            error = Some(format!("{} failed ({code})", r.source.operation));
+            continue;
+        };
+        let Some(admin) = admins.first() else {
+            facts.push(Fact::new(
+                "no delegated administrator registered",
+                &r.source,
+                scope::ACCOUNTS_FILE,
+            ));
+            return Verdict::Fail("no delegated administrator".into());
+        };
+        facts.push(Fact::new(
+            format!("delegated administrator: {}", admin.account_id),
+            &r.source,
+            scope::ACCOUNTS_FILE,
+        ));
+        return security_account(view, &admin.account_id);
     }
     Verdict::Unknown(error.unwrap_or("delegated administrator not collected".into()))
 }
