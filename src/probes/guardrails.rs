@@ -19,8 +19,11 @@ pub const PROTECT_AUDIT_LOGGING: &str = "guardrails.protect-audit-logging";
 pub const NO_IAM_USERS: &str = "guardrails.no-iam-users";
 pub const REGION_RESTRICTION: &str = "guardrails.region-restriction";
 
-/// Stopping, deleting or reconfiguring trails, stopping or deleting Config recording,
-/// deleting or leaving GuardDuty (domain.md 2.1.4, "typical guardrails").
+/// Stopping, deleting or reconfiguring trails, stopping or deleting Config recorders,
+/// deleting or leaving GuardDuty: the list issue 3 gives. domain.md 2.1.4 also names
+/// `config:DeleteDeliveryChannel` and `guardduty:UpdateDetector`; they are left out because
+/// common guardrail sets (the landing-zone sample's among them) do not deny them, and the
+/// question asked is about recorders and detectors.
 pub const AUDIT_LOGGING_ACTIONS: &[&str] = &[
     "cloudtrail:StopLogging",
     "cloudtrail:DeleteTrail",
@@ -28,7 +31,6 @@ pub const AUDIT_LOGGING_ACTIONS: &[&str] = &[
     "cloudtrail:PutEventSelectors",
     "config:StopConfigurationRecorder",
     "config:DeleteConfigurationRecorder",
-    "config:DeleteDeliveryChannel",
     "guardduty:DeleteDetector",
     "guardduty:DisassociateFromAdministratorAccount",
 ];
