@@ -53,6 +53,10 @@ struct Target<'a> {
     org_id: Option<String>,
 }
 
+/// What [`targets`] returns: the accounts ready to evaluate, and (account, why) for the
+/// others.
+type Prepared<'a> = (Vec<Target<'a>>, Vec<(String, Fact)>);
+
 /// The accounts `select` picks, prepared for evaluation, and the facts of those that
 /// cannot be (IAM or SCPs unreadable). An account `select` leaves out but whose tags could
 /// not be read might belong: it is a gap when `uncertain_is_gap`, else evaluated anyway.
@@ -61,61 +65,73 @@ fn targets<'a>(
     scps: Option<&Scps<'a>>,
     select: impl Fn(&Scps, &crate::snapshot::Account) -> bool,
     uncertain_is_gap: bool,
-) -> (Vec<Target<'a>>, Vec<(String, Fact)>) {
-    let (mut ready, mut gaps) = (Vec::new(), Vec::new());
+) -> Prepared<'a> {
     let Some(scps) = scps else {
-        // A standalone account: no SCPs, every principal its own.
-        if let Some(a) = snapshot.accounts.first() {
-            match details(snapshot, &a.account_id) {
-                Ok(details) => ready.push(Target {
-                    id: a.account_id.clone(),
-                    label: a.account_id.clone(),
-                    management: false,
-                    levels: Vec::new(),
-                    details,
-                    org_id: None,
-                }),
-                Err(fact) => gaps.push((a.account_id.clone(), *fact)),
-            }
-        }
-        return (ready, gaps);
+        return standalone_target(snapshot);
     };
-    let uncertain = |a: &&crate::snapshot::Account| {
+    let (mut ready, mut gaps) = (Vec::new(), Vec::new());
+    let uncertain = |a: &crate::snapshot::Account| {
         a.id != scps.view.management && tags_unreadable(&scps.view, a)
     };
-    for account in scps
-        .view
-        .active
-        .iter()
-        .filter(|a| select(scps, a) || uncertain(a))
-    {
-        if !select(scps, account) && uncertain_is_gap {
+    for account in scps.view.active.iter().copied() {
+        let picked = select(scps, account);
+        if !picked && !uncertain(account) {
+            continue;
+        }
+        if !picked && uncertain_is_gap {
             let why = format!("account {}: its tags could not be read", account.id);
             gaps.push((account.id.clone(), scps.fact(why)));
             continue;
         }
-        let management = account.id == scps.view.management;
-        let levels = match (&scps.index.state, management) {
-            (ScpState::Enabled, false) => scps.levels(account),
-            (ScpState::Unknown(why), false) => Err(why.clone()),
-            _ => Ok(Vec::new()),
-        };
-        let prepared = levels
-            .map_err(|why| Box::new(scps.fact(format!("SCPs of {}: {why}", account.id))))
-            .and_then(|levels| Ok((levels, details(snapshot, &account.id)?)));
-        match prepared {
-            Ok((levels, details)) => ready.push(Target {
-                id: account.id.clone(),
-                label: scps.label(account),
-                management,
-                levels,
-                details,
-                org_id: Some(scps.view.id.clone()),
-            }),
+        match org_target(snapshot, scps, account) {
+            Ok(target) => ready.push(target),
             Err(fact) => gaps.push((account.id.clone(), *fact)),
         }
     }
     (ready, gaps)
+}
+
+/// A standalone account: no SCPs, every principal its own.
+fn standalone_target(snapshot: &Snapshot) -> Prepared<'_> {
+    let (mut ready, mut gaps) = (Vec::new(), Vec::new());
+    if let Some(a) = snapshot.accounts.first() {
+        match details(snapshot, &a.account_id) {
+            Ok(details) => ready.push(Target {
+                id: a.account_id.clone(),
+                label: a.account_id.clone(),
+                management: false,
+                levels: Vec::new(),
+                details,
+                org_id: None,
+            }),
+            Err(fact) => gaps.push((a.account_id.clone(), *fact)),
+        }
+    }
+    (ready, gaps)
+}
+
+/// One organization account with its SCP path and IAM, or why it cannot be evaluated.
+fn org_target<'a>(
+    snapshot: &'a Snapshot,
+    scps: &Scps,
+    account: &crate::snapshot::Account,
+) -> Result<Target<'a>, Box<Fact>> {
+    let management = account.id == scps.view.management;
+    let levels = match (&scps.index.state, management) {
+        (ScpState::Enabled, false) => scps.levels(account),
+        (ScpState::Unknown(why), false) => Err(why.clone()),
+        _ => Ok(Vec::new()),
+    };
+    let levels =
+        levels.map_err(|why| Box::new(scps.fact(format!("SCPs of {}: {why}", account.id))))?;
+    Ok(Target {
+        id: account.id.clone(),
+        label: scps.label(account),
+        management,
+        levels,
+        details: details(snapshot, &account.id)?,
+        org_id: Some(scps.view.id.clone()),
+    })
 }
 
 /// An account's authorization details, or the fact saying why they are missing.
