@@ -35,6 +35,11 @@ pub fn guardduty(snapshot: &Snapshot) -> Outcome {
         grid.some_pass(),
     )];
     let mut facts = Vec::new();
+    if matches!(scope::shape(snapshot), Shape::Unreadable(_)) {
+        // Without the organization, its administrator and settings cannot be judged: the
+        // per-account grid alone must not make this a pass.
+        parts.push(org_unreadable());
+    }
     if let Shape::Organization(view) = scope::shape(snapshot) {
         let admin = delegated_admin(snapshot, &view, |r| &r.guardduty_admins, &mut facts);
         let auto = match &admin {
@@ -86,6 +91,11 @@ pub fn security_hub(snapshot: &Snapshot) -> Outcome {
         grid.some_pass(),
     )];
     let mut facts = Vec::new();
+    if matches!(scope::shape(snapshot), Shape::Unreadable(_)) {
+        // Without the organization, its administrator and settings cannot be judged: the
+        // per-account grid alone must not make this a pass.
+        parts.push(org_unreadable());
+    }
     if let Shape::Organization(view) = scope::shape(snapshot) {
         let admin = delegated_admin(snapshot, &view, |r| &r.securityhub_admins, &mut facts);
         let auto = match &admin {
@@ -135,6 +145,11 @@ pub fn config(snapshot: &Snapshot) -> Outcome {
         grid.some_pass(),
     )];
     let mut facts = Vec::new();
+    if matches!(scope::shape(snapshot), Shape::Unreadable(_)) {
+        // Without the organization, its administrator and settings cannot be judged: the
+        // per-account grid alone must not make this a pass.
+        parts.push(org_unreadable());
+    }
     if let Shape::Organization(view) = scope::shape(snapshot) {
         parts.push((
             "organization aggregator in a security account",
@@ -172,6 +187,15 @@ fn finish(outcome: Outcome, mut facts: Vec<Fact>, grid: &matrix::Grid) -> Outcom
         .with_facts(all)
         .with_accounts(accounts)
         .with_regions(grid.regions.iter().cloned().collect())
+}
+
+fn org_unreadable() -> (&'static str, Verdict, bool) {
+    let why = "the organization could not be read, so its administrator and settings are unknown";
+    (
+        "organization-wide administration",
+        Verdict::Unknown(why.into()),
+        false,
+    )
 }
 
 fn map_record<T>(record: &Record<T>, f: impl Fn(&T) -> bool) -> Result<bool, String> {
