@@ -419,8 +419,10 @@ fn answers_on_an_attestation_question_load_with_a_warning() {
 fn the_sample_attestations_answer_every_attestation_question() {
     let set = load_attestations(&repo_path("samples/attestations.yaml"))
         .unwrap_or_else(|e| panic!("{e}"));
-    for id in ["cyber-renewal-aws", "soc2-aws"] {
-        let answered = questionnaire::answer(&bundled(id), &[], &set, day(2026, 12, 3));
+    let all = questionnaire::bundled().unwrap_or_else(|e| panic!("{e}"));
+    assert!(all.len() > 2, "{} bundled questionnaires", all.len());
+    for q in &all {
+        let answered = questionnaire::answer(q, &[], &set, day(2026, 12, 3));
         for a in answered
             .answers
             .iter()
@@ -429,11 +431,21 @@ fn the_sample_attestations_answer_every_attestation_question() {
             assert_eq!(
                 a.status,
                 AnswerStatus::Attested,
-                "{id}/{}: {}",
+                "{}/{}: {}",
+                q.id,
                 a.question,
                 a.summary
             );
         }
+    }
+    // An entry that no bundled question takes is a typo or a leftover.
+    for a in set.iter() {
+        assert!(
+            all.iter().any(|q| q.question(&a.question).is_some()),
+            "{}: no bundled questionnaire has `{}`",
+            a.location,
+            a.question
+        );
     }
 }
 
