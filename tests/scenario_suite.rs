@@ -93,6 +93,16 @@ fn single_account() -> Table {
         // The single-region trail logs the one collected region (us-east-1), and with no
         // custom selectors it records all management events.
         ("trail.coverage", Pass, None),
+        // No organization: no SCP can guard the account.
+        ("guardrails.protect-audit-logging", Fail, None),
+        ("guardrails.no-iam-users", Fail, None),
+        ("guardrails.region-restriction", Fail, None),
+        // The 30 administrator users (18 direct, 12 through `admins`) and legacy-deploy may
+        // delete data; IAM users among them fail. ReadOnlyAccess deletes nothing.
+        ("identity.who-can-destroy-data", Fail, Some(31.0)),
+        // The trail bucket is in the account itself, unlocked: its administrators can delete
+        // or overwrite the logs.
+        ("trail.logs-unreachable-from-workloads", Fail, None),
     ])
 }
 
@@ -123,6 +133,19 @@ fn landing_zone() -> Table {
         ("backup.immutable-cross-account", Partial, None),
         ("s3.account-public-access-block", Pass, None),
         ("trail.coverage", Pass, None),
+        // deny-audit-tampering on Production denies every action the probe checks to all
+        // but BreakGlass (a named exemption).
+        ("guardrails.protect-audit-logging", Pass, None),
+        // deny-iam-users on Security, Production and Non-production: every member.
+        ("guardrails.no-iam-users", Pass, None),
+        // staging, dev and sandbox can create regional resources in us-east-1 and eu-west-1
+        // only.
+        ("guardrails.region-restriction", Pass, None),
+        // prod's BreakGlass (AdministratorAccess); no IAM user. OrganizationAccountAccessRole
+        // has no policy in moto.
+        ("identity.who-can-destroy-data", Pass, Some(1.0)),
+        // The log archive bucket is in COMPLIANCE Object Lock (365 days).
+        ("trail.logs-unreachable-from-workloads", Pass, None),
     ])
 }
 
@@ -156,6 +179,21 @@ fn mid_migration() -> Table {
         // Two accounts of five block public access at the account level: some in place.
         ("s3.account-public-access-block", Partial, None),
         ("trail.coverage", Pass, None),
+        // Only Sandbox has an SCP, and it guards neither audit logging nor prod.
+        ("guardrails.protect-audit-logging", Fail, None),
+        // sandbox-guardrails denies iam:CreateUser but not iam:CreateAccessKey; the other
+        // members have no deny at all: no member holds.
+        ("guardrails.no-iam-users", Fail, None),
+        // The only non-production account, sandbox, is held to us-east-1 and us-west-2.
+        ("guardrails.region-restriction", Pass, None),
+        // prod holds no IAM user and no role with a policy (OrganizationAccountAccessRole
+        // has none in moto): nobody, and no IAM user, can destroy its data. The 12 users are
+        // in the management account, which is not production.
+        ("identity.who-can-destroy-data", Pass, Some(0.0)),
+        // The trail bucket is in the management account, which the probe does not count as a
+        // workload account (its IAM users are another question's finding); its policy
+        // grants prod and sandbox nothing.
+        ("trail.logs-unreachable-from-workloads", Pass, None),
     ])
 }
 
@@ -193,6 +231,9 @@ fn table(scenario: &str) -> Table {
             ("logs.archive-immutable", Fail, None),
             // prod/us-east-1 is logged, the six other cells are not.
             ("trail.coverage", Partial, None),
+            // prod's unlocked bucket is in prod: BreakGlass (AdministratorAccess) may delete
+            // and overwrite its log objects, and no SCP denies s3 there.
+            ("trail.logs-unreachable-from-workloads", Fail, None),
         ]),
         // moto refuses EnableOrganizationsRootCredentialsManagement and answers
         // ListOrganizationsFeatures with 500: members are unknown, the management root
@@ -201,7 +242,8 @@ fn table(scenario: &str) -> Table {
         // The instance the management account lists has no permission set and no
         // assignment: Identity Center is not in use for the organization.
         "account-instance-only" => landing_zone().but(&[("identity.identity-center", Fail, None)]),
-        // One more guardrail on Non-production; nothing in the catalog reads regions yet.
+        // The region deny on Non-production exempts BreakGlass and
+        // OrganizationAccountAccessRole: named exemptions, so the restriction still holds.
         "region-deny-scp" => landing_zone(),
         other => panic!("no table for scenario {other}"),
     }
@@ -383,6 +425,10 @@ fn run(scenario: &'static str, deny: Option<&str>) -> Run {
     let mut collect = common::evident();
     collect
         .args(["collect", "--endpoint-url", &endpoint, "--region", REGION])
+        // One region in scope, chosen explicitly (as tests/common's `collect` and
+        // scripts/make-samples do): moto cannot list an account's enabled regions
+        // (account:ListRegions 404), and without a chosen scope the rest is unknown.
+        .args(["--regions", REGION])
         .arg("--out")
         .arg(&snapshot_dir);
     check_ran(&mut collect, "evident collect", &moto);

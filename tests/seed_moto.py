@@ -903,10 +903,10 @@ def landing_zone(endpoint, notes, variant=None):
     create_scp(mgmt, "deny-audit-tampering", "Only BreakGlass may touch the audit trail",
                AUDIT_PROTECTION, [ous["Security"], ous["Production"], ous["Non-production"]])
     create_scp(mgmt, "deny-iam-users", "Workloads use Identity Center, never IAM users",
-               DENY_IAM_USERS, [ous["Production"], ous["Non-production"]])
+               DENY_IAM_USERS, [ous["Security"], ous["Production"], ous["Non-production"]])
     scps = {
         "deny-audit-tampering": ["Security", "Production", "Non-production"],
-        "deny-iam-users": ["Production", "Non-production"],
+        "deny-iam-users": ["Security", "Production", "Non-production"],
     }
     # Non-production stays in the approved regions. The region-deny-scp edge case exempts
     # BreakGlass and OrganizationAccountAccessRole; the landing zone exempts no one.
