@@ -190,10 +190,10 @@ fn mid_migration() -> Table {
         // has none in moto): nobody, and no IAM user, can destroy its data. The 12 users are
         // in the management account, which is not production.
         ("identity.who-can-destroy-data", Pass, Some(0.0)),
-        // The trail bucket is in the management account, which the probe does not count as a
-        // workload account (its IAM users are another question's finding); its policy
-        // grants prod and sandbox nothing.
-        ("trail.logs-unreachable-from-workloads", Pass, None),
+        // The trail bucket is in the management account, without object lock, where the 8
+        // administrator users may delete the logs: the management account's principals count
+        // (only the audit and log archive accounts are out of the question).
+        ("trail.logs-unreachable-from-workloads", Fail, None),
     ])
 }
 

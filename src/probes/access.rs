@@ -304,9 +304,10 @@ fn destroy_outcome(
         .with_count(COUNT_DATA_DESTROYERS, total)
 }
 
-/// `trail.logs-unreachable-from-workloads`: no principal of a workload account may delete or
-/// overwrite the CloudTrail log objects, because of the bucket policy, Object Lock in
-/// compliance mode, or the SCPs.
+/// `trail.logs-unreachable-from-workloads`: no principal outside the audit and log archive
+/// accounts (workload accounts and the management account) may delete or overwrite the
+/// CloudTrail log objects, because of the bucket policy, Object Lock in compliance mode, or
+/// the SCPs.
 pub fn logs_unreachable(snapshot: &Snapshot) -> Outcome {
     let id = LOGS_UNREACHABLE;
     let org = match scps(snapshot, id) {
@@ -319,9 +320,10 @@ pub fn logs_unreachable(snapshot: &Snapshot) -> Outcome {
         return Outcome::new(id, Status::Unknown, "No CloudTrail log bucket was found")
             .with_remediation("Log to an S3 bucket in a dedicated log archive account.");
     }
-    let is_workload = |s: &Scps, a: &crate::snapshot::Account| {
-        a.id != s.view.management && !s.view.classify(a).is_security()
-    };
+    // Every account but the audit and log archive accounts: the management account counts
+    // too, since its principals are the privileged users an auditor asks about (and it often
+    // still holds workloads and IAM users during a migration).
+    let is_workload = |s: &Scps, a: &crate::snapshot::Account| !s.view.classify(a).is_security();
     let (ready, mut gaps) = targets(snapshot, org.as_ref(), is_workload, false);
     // An account whose IAM is unreadable matters only where a bucket could let it in.
     gaps.retain(|(account, _)| buckets.iter().any(|b| could_reach(b, account)));
@@ -535,7 +537,8 @@ fn reach_outcome(results: Vec<Reach>, gaps: Vec<(String, Fact)>) -> Outcome {
     facts.extend(gaps.into_iter().map(|(_, f)| f));
     if reachable > 0 {
         let summary = format!(
-            "{reachable} principal(s) in workload accounts can delete or overwrite audit logs"
+            "{reachable} principal(s) outside the audit and log archive accounts can delete or \
+             overwrite audit logs"
         );
         return Outcome::new(id, Status::Fail, summary)
             .with_facts(facts)
@@ -552,7 +555,8 @@ fn reach_outcome(results: Vec<Reach>, gaps: Vec<(String, Fact)>) -> Outcome {
             .with_facts(facts)
             .with_accounts(unread);
     }
-    let summary = "No principal in a workload account can delete or overwrite the audit logs";
+    let summary = "No principal outside the audit and log archive accounts can delete or \
+                   overwrite the audit logs";
     Outcome::new(id, Status::Pass, summary)
         .with_facts(facts)
         .with_value(0.0)
