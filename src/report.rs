@@ -340,7 +340,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             return e.exit_code();
         }
         if cause.downcast_ref::<questionnaire::LoadError>().is_some()
-            || cause.downcast_ref::<crate::history::HistoryError>().is_some()
+            || cause
+                .downcast_ref::<crate::history::HistoryError>()
+                .is_some()
             || cause.downcast_ref::<render::TemplateError>().is_some()
             || cause.downcast_ref::<crate::aws::UsageError>().is_some()
             || cause
