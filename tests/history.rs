@@ -153,6 +153,8 @@ fn three_months_from_one_account_to_a_landing_zone_improve() {
         ("iam_users_with_access_keys", [15, 6, 0]),
         ("accounts_without_guardrail", [1, 3, 0]),
         ("accounts_sharing_environments", [1, 0, 0]),
+        // The trail bucket sits unlocked beside the administrators until the log archive.
+        ("principals_can_delete_audit_logs", [31, 8, 0]),
     ];
     for (id, expected) in ids {
         let found: Vec<Option<u64>> = months.iter().map(|m| count(m, id)).collect();

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answers::{Answer, AnswerStatus, Answers, Basis};
-use crate::probes::{identity, org};
+use crate::probes::{access, identity, org};
 
 /// The axis names `--fail-under` accepts.
 pub const AXES: [&str; 2] = ["audit", "insurance"];
@@ -59,10 +59,6 @@ pub struct Count {
 /// One blast-radius count: (probe, count name, title, definition).
 type CountSpec = (&'static str, &'static str, &'static str, &'static str);
 
-/// Principals in workload accounts able to stop or delete the audit logs: the issue asks for
-/// it, no probe measures it yet, so it stays in the list as "not measured".
-const AUDIT_LOG_TAMPERERS: &str = "workload_principals_able_to_stop_audit_logs";
-
 const COUNTS: [CountSpec; 5] = [
     (
         identity::ADMIN_SPRAWL,
@@ -85,11 +81,12 @@ const COUNTS: [CountSpec; 5] = [
          standalone account counts as one (org.scp-at-ou)",
     ),
     (
-        "",
-        AUDIT_LOG_TAMPERERS,
-        "Workload principals able to stop the audit logs",
-        "principals in workload accounts allowed cloudtrail:StopLogging or DeleteTrail or to \
-         delete the log bucket: not measured by this build",
+        access::LOGS_UNREACHABLE,
+        access::COUNT_LOG_TAMPERERS,
+        "Principals able to delete the audit logs",
+        "principals outside the audit and log archive accounts allowed to delete or overwrite \
+         the CloudTrail log objects (trail.logs-unreachable-from-workloads); stopping the trail \
+         itself is guarded by guardrails.protect-audit-logging",
     ),
     (
         org::SEPARATE_ENVIRONMENTS,

@@ -27,6 +27,9 @@ pub const LOGS_UNREACHABLE: &str = "trail.logs-unreachable-from-workloads";
 /// Count on `identity.who-can-destroy-data`: principals of production accounts allowed (or
 /// allowed under conditions) at least one of [`DESTROY_ACTIONS`].
 pub const COUNT_DATA_DESTROYERS: &str = "principals_can_destroy_production_data";
+/// Count on `trail.logs-unreachable-from-workloads`: principals outside the audit and log
+/// archive accounts that may delete or overwrite the audit log objects.
+pub const COUNT_LOG_TAMPERERS: &str = "principals_can_delete_audit_logs";
 
 /// Deleting databases, tables, buckets and backups.
 pub const DESTROY_ACTIONS: &[&str] = &[
@@ -543,6 +546,7 @@ fn reach_outcome(results: Vec<Reach>, gaps: Vec<(String, Fact)>) -> Outcome {
         return Outcome::new(id, Status::Fail, summary)
             .with_facts(facts)
             .with_value(reachable as f64)
+            .with_count(COUNT_LOG_TAMPERERS, reachable)
             .with_remediation(
                 "Keep the log archive bucket in its own account, grant workload accounts \
                 nothing in its bucket policy, and enable Object Lock in compliance mode.",
@@ -560,6 +564,7 @@ fn reach_outcome(results: Vec<Reach>, gaps: Vec<(String, Fact)>) -> Outcome {
     Outcome::new(id, Status::Pass, summary)
         .with_facts(facts)
         .with_value(0.0)
+        .with_count(COUNT_LOG_TAMPERERS, 0)
 }
 
 #[cfg(test)]
