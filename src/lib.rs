@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
 pub mod answers;
+#[cfg(feature = "aws")]
 pub mod aws;
 pub mod exit;
 pub mod fill;

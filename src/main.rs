@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+#[cfg(feature = "aws")]
 use evident::aws::AwsSettings;
 use evident::exit;
 
@@ -27,6 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Gather a snapshot of evidence from AWS (read-only calls only).
+    #[cfg(feature = "aws")]
     Collect(CollectArgs),
     /// Answer questionnaires from a snapshot: answers.json, answers.xlsx, report.pdf, report.html.
     Report(ReportArgs),
@@ -136,6 +138,7 @@ struct PolicyEvalArgs {
     json: bool,
 }
 
+#[cfg(feature = "aws")]
 #[derive(Args)]
 struct CollectArgs {
     /// Directory to write the snapshot into (replaced when it exists).
@@ -206,6 +209,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
+        #[cfg(feature = "aws")]
         Command::Collect(args) => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(evident::aws::collect_to(&args.aws, &args.out))?;

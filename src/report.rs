@@ -344,7 +344,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 .downcast_ref::<crate::history::HistoryError>()
                 .is_some()
             || cause.downcast_ref::<render::TemplateError>().is_some()
-            || cause.downcast_ref::<crate::aws::UsageError>().is_some()
+            || is_aws_usage_error(cause)
             || cause
                 .downcast_ref::<crate::policy::command::CommandError>()
                 .is_some()
@@ -353,4 +353,15 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         }
     }
     exit::FAILED
+}
+
+#[cfg(feature = "aws")]
+fn is_aws_usage_error(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause.downcast_ref::<crate::aws::UsageError>().is_some()
+}
+
+/// Without the collector there are no AWS settings to get wrong.
+#[cfg(not(feature = "aws"))]
+fn is_aws_usage_error(_: &(dyn std::error::Error + 'static)) -> bool {
+    false
 }
