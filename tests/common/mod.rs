@@ -403,3 +403,43 @@ fn assert_success(out: &Output, what: &str, moto: &Moto) {
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// Forwards every request to moto, except `sts:AssumeRole` into the account given as the
+/// second argument, which gets AWS's answer for a role that cannot be assumed: moto itself
+/// never refuses AssumeRole. Run with `python3 -c DENY_PROXY MOTO_URL ACCOUNT PORT`.
+pub const DENY_PROXY: &str = r#"
+import http.client, http.server, sys, urllib.parse
+upstream, deny, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+host, up_port = upstream.split("//")[1].split(":")
+DENIED = ('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error>'
+          '<Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to '
+          'perform: sts:AssumeRole on resource: {}</Message></Error>'
+          '<RequestId>evident-test</RequestId></ErrorResponse>')
+class Proxy(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args):
+        pass
+    def forward(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        form = urllib.parse.parse_qs(body.decode("latin-1")) if self.command == "POST" else {}
+        role = form.get("RoleArn", [""])[0]
+        if form.get("Action") == ["AssumeRole"] and f":iam::{deny}:" in role:
+            return self.reply(403, [("Content-Type", "text/xml")], DENIED.format(role).encode())
+        conn = http.client.HTTPConnection(host, int(up_port), timeout=120)
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+        conn.request(self.command, self.path, body=body or None, headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        hop = ("transfer-encoding", "connection", "content-length")
+        self.reply(r.status, [(k, v) for k, v in r.getheaders() if k.lower() not in hop], data)
+        conn.close()
+    def reply(self, status, headers, data):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = forward
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Proxy).serve_forever()
+"#;
