@@ -6,25 +6,13 @@
 //! Where the folder is absent the tests are skipped with a message, except under `CI=true`,
 //! where its absence is a failure.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use evident::policy::command::{self, CommandError, EvalArgs};
 use evident::policy::{self, evaluate, Decision, Evaluation, Level, PolicySet, Request};
 use serde_json::Value;
-
-fn realdata() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is missing under CI",
-        dir.display()
-    );
-    eprintln!("skipped: {} is absent", dir.display());
-    None
-}
 
 fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -84,7 +72,9 @@ fn decide(set: &PolicySet, request: Request) -> Evaluation {
 
 #[test]
 fn every_valid_scp_parses_and_the_invalid_one_is_positioned() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let mut failed = Vec::new();
     let mut parsed = 0;
     for path in files(&root.join("scp"), "json") {
@@ -108,7 +98,9 @@ fn every_valid_scp_parses_and_the_invalid_one_is_positioned() {
 
 #[test]
 fn every_iam_document_parses() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let mut count = 0;
     for path in files(&root.join("iam"), "json") {
         let text = std::fs::read_to_string(&path).expect("readable");
@@ -193,7 +185,9 @@ fn feature_rows(path: &Path) -> Vec<Row> {
 
 #[test]
 fn allowlist_feature_rows_hold_for_every_ou() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let dir = root.join("scp/aws-samples-scp-deployment-ou-allowlist");
     let metadata: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("policies__scp__metadata.json")).expect("metadata"),
@@ -236,7 +230,9 @@ fn allowlist_feature_rows_hold_for_every_ou() {
 
 #[test]
 fn quirk_1_unparseable_scp_is_never_dropped_from_a_set() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let args = EvalArgs {
         levels: vec![format!(
             "root={},{}",
@@ -257,7 +253,9 @@ const SAMPLES_REGION_DENY: &str =
 
 #[test]
 fn quirk_2_whitespace_noise_parses_and_evaluates() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let text = std::fs::read_to_string(scp(&root, SAMPLES_REGION_DENY)).expect("readable");
     assert!(text.contains('\t'), "the tab runs are part of the hazard");
     let set = path_with_ou(&root, &[SAMPLES_REGION_DENY], true);
@@ -267,7 +265,9 @@ fn quirk_2_whitespace_noise_parses_and_evaluates() {
 
 #[test]
 fn quirk_3_condition_key_case_does_not_hide_the_exemption() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let ct = "control-tower-guardrails/mandatory__log-group-deletion-policy.json";
     let text = std::fs::read_to_string(scp(&root, ct)).expect("readable");
     assert!(text.contains("aws:PrincipalArn"));
@@ -287,7 +287,9 @@ fn quirk_3_condition_key_case_does_not_hide_the_exemption() {
 
 #[test]
 fn quirk_4_every_operator_in_the_corpus_is_known() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let mut seen = std::collections::BTreeSet::new();
     for path in files(&root.join("scp"), "json") {
         let text = std::fs::read_to_string(&path).expect("readable");
@@ -317,7 +319,9 @@ fn quirk_4_every_operator_in_the_corpus_is_known() {
 
 #[test]
 fn quirk_5_placeholders_are_not_literal_values() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let set = path_with_ou(&root, &[SAMPLES_REGION_DENY], true);
     // The exempt role is `[PRIVILEGED_ROLE]`: a principal literally named so is not exempt,
     // and nobody else is known to be: the Deny stands, with the placeholder as exemption.
@@ -353,7 +357,9 @@ fn quirk_5_placeholders_are_not_literal_values() {
 
 #[test]
 fn quirk_6_resource_scoped_denies_name_their_trail() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let ct = "control-tower-guardrails/mandatory__cloudtrail-configuration-changes.json";
     let set = path_with_ou(&root, &[ct], true);
     let admin = "arn:aws:iam::222222222222:role/Admin";
@@ -403,7 +409,9 @@ fn quirk_6_resource_scoped_denies_name_their_trail() {
 
 #[test]
 fn quirk_7_region_deny_variants_exempt_different_actions() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let admin = "arn:aws:iam::222222222222:role/Admin";
     let ask = |file: &str, action: &str| {
         let set = path_with_ou(&root, &[file], true);
@@ -443,7 +451,9 @@ fn quirk_7_region_deny_variants_exempt_different_actions() {
 
 #[test]
 fn quirk_8_allow_list_without_full_access_denies_the_rest() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let allow_list = "aws-organizations-docs/orgs_manage_policies_scps_strategies__4.json";
     let set = path_with_ou(&root, &[allow_list], false);
     let ec2 = decide(&set, Request::new("ec2:RunInstances"));

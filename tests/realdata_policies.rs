@@ -6,23 +6,11 @@
 //! Where the folder is absent the tests are skipped with a message, except under `CI=true`,
 //! where its absence is a failure.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use evident::policy;
-
-fn realdata() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is missing under CI",
-        dir.display()
-    );
-    eprintln!("skipped: {} is absent", dir.display());
-    None
-}
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -40,7 +28,9 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn only_administrator_access_grants_everything() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let mut admins = Vec::new();
     let files = json_files(&root.join("iam/aws-managed-policies"));
     assert!(
@@ -69,7 +59,9 @@ fn only_administrator_access_grants_everything() {
 
 #[test]
 fn scp_corpus_parses_and_only_full_access_is_allow_all() {
-    let Some(root) = realdata() else { return };
+    let Some(root) = common::realdata() else {
+        return;
+    };
     let mut allow_all = Vec::new();
     let mut invalid = Vec::new();
     let files: Vec<PathBuf> = json_files(&root.join("scp"))

@@ -443,3 +443,15 @@ class Proxy(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = forward
 http.server.ThreadingHTTPServer(("127.0.0.1", port), Proxy).serve_forever()
 "#;
+
+/// `../shared/realdata` beside the project, where tests read real public documents in place.
+/// Absent: the caller skips with a message, except under `CI=true`, where absence fails.
+pub fn realdata() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/realdata");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(!in_ci(), "{} is missing under CI", dir.display());
+    eprintln!("skipped: {} is absent", dir.display());
+    None
+}
