@@ -9,7 +9,10 @@
 //! tables and a 1,000-row scope appendix. A benchmark, not a timed test: it prints the
 //! figures and asserts only that every output was written.
 //!
-//! Run with `cargo bench --bench render_packet`.
+//! Run with `cargo bench --no-default-features --bench render_packet` (the collector's SDK is
+//! not needed). `RUST_LOG=evident=debug` prints the PDF's phases (template, Typst layout, PDF
+//! export); `EVIDENT_TYPST_TRACE=trace.json` writes a Chrome trace of Typst's own phases;
+//! `EVIDENT_TEMPLATES=DIR` renders with the templates in DIR instead of the built-in ones.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -28,6 +31,11 @@ const ACCOUNTS: usize = 1_000;
 const BASE: &str = "samples/mid-migration";
 
 fn main() {
+    // `RUST_LOG=evident=debug` prints where the PDF's time goes (template, layout, export).
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir().expect("tempdir");
     let snapshot_dir = work.path().join("snapshot");
@@ -48,7 +56,9 @@ fn main() {
         .collect();
     let attestations = questionnaire::load_attestations(&root.join("samples/attestations.yaml"))
         .unwrap_or_else(|_| Attestations::default());
-    let templates = Templates::load(None).expect("built-in templates");
+    // `EVIDENT_TEMPLATES=DIR` measures templates being edited without a rebuild.
+    let template_dir = std::env::var_os("EVIDENT_TEMPLATES").map(std::path::PathBuf::from);
+    let templates = Templates::load(template_dir.as_deref()).expect("templates load");
     mark("load snapshot", &mut phases);
 
     let now = parse_date("2026-12-04").expect("date");
@@ -60,8 +70,20 @@ fn main() {
     std::fs::create_dir_all(&out).expect("mkdir");
     render::write_xlsx(&ctx, &out.join("answers.xlsx")).expect("xlsx");
     mark("answers.xlsx", &mut phases);
+    let trace = std::env::var_os("EVIDENT_TYPST_TRACE");
+    if trace.is_some() {
+        typst_timing::enable();
+    }
     render::write_pdf(&ctx, &templates, &out.join("report.pdf")).expect("pdf");
     mark("report.pdf", &mut phases);
+    if let Some(trace) = trace {
+        // A Chrome trace of Typst's phases (evaluation, each layout pass, PDF export), for
+        // chrome://tracing or Perfetto.
+        let file = std::fs::File::create(&trace).expect("create trace file");
+        typst_timing::export_json(std::io::BufWriter::new(file), |_| (String::new(), 0))
+            .expect("write trace");
+        typst_timing::disable();
+    }
     render::write_html(&ctx, &templates, &out.join("report.html")).expect("html");
     mark("report.html", &mut phases);
     let total = start.elapsed();

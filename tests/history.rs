@@ -5,10 +5,13 @@
 //! `--fail-on regression` exits 3 naming both questions; an edited or removed month is caught
 //! by `evident verify`.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use calamine::{open_workbook, Data, Reader, Xlsx};
 use evident::history::{self, ChangeKind, Diff, Entry, Roadmap};
 use serde_json::{json, Value};
 
@@ -213,6 +216,157 @@ fn three_months_from_one_account_to_a_landing_zone_improve() {
         zip.by_name("xl/charts/chart1.xml").is_err(),
         "a chart of one month"
     );
+
+    // The xlsx carries the roadmap as rows: month 1 is in the foundation phase, the landing
+    // zone in lockdown with root MFA still open.
+    let rows = roadmap_rows(&tmp.path().join("report-0/answers.xlsx"));
+    assert_eq!(rows[0][1], "Phase 1 of 4: Foundation", "{:?}", rows[0]);
+    let rows = roadmap_rows(&report_dir.join("answers.xlsx"));
+    assert_eq!(rows[0][1], "Phase 4 of 4: Lockdown", "{:?}", rows[0]);
+    let header = rows
+        .iter()
+        .position(|r| r[0] == "Phase")
+        .expect("header row");
+    assert_eq!(
+        &rows[header][..5],
+        ["Phase", "Days", "Phase state", "Check", "Status"]
+    );
+    let phases: Vec<&str> = rows[header + 1..].iter().map(|r| r[0].as_str()).collect();
+    for title in [
+        "1. Foundation",
+        "2. New workloads in new accounts",
+        "3. Workload migration",
+    ] {
+        assert!(phases.contains(&title), "{title} missing: {phases:?}");
+    }
+    let mfa = (rows.iter())
+        .find(|r| r[3] == "identity.root-mfa")
+        .expect("root MFA is an open check");
+    assert!(matches!(mfa[4].as_str(), "fail" | "unknown"), "{mfa:?}");
+    assert!(
+        !mfa[7].is_empty() && mfa[6].contains("/"),
+        "steps and questions: {mfa:?}"
+    );
+
+    // The PDF embeds the three trend charts as drawn art: their captions are on the pages and
+    // the pages carry the series' colours, which no other page of the packet uses.
+    let pdf = report_dir.join("report.pdf");
+    if !common::have_poppler("pdftotext") || !common::have_poppler("pdftoppm") {
+        return;
+    }
+    let pages = pdf_pages(&pdf);
+    let captions = [
+        "Audit readiness (% of automated SOC 2 questions met)",
+        "Insurance readiness (% of carrier AWS questions met)",
+        "Blast radius (counts that must fall)",
+    ];
+    let mut chart_pages: Vec<usize> = (captions.iter())
+        .map(|c| {
+            let found = pages.iter().position(|p| p.contains(c));
+            found.unwrap_or_else(|| panic!("caption {c:?} not in the PDF")) + 1
+        })
+        .collect();
+    chart_pages.dedup();
+    // The first series' blue and the second's orange, from src/history/chart.rs.
+    let (blue, orange) = ([31, 78, 161], [192, 80, 0]);
+    let (mut blues, mut oranges) = (0, 0);
+    for page in &chart_pages {
+        let pixels = page_pixels(&pdf, *page);
+        blues += count_near(&pixels, blue);
+        oranges += count_near(&pixels, orange);
+    }
+    assert!(
+        blues > 300 && oranges > 100,
+        "chart pixels: {blues} blue, {oranges} orange"
+    );
+    let cover = page_pixels(&pdf, 1);
+    assert_eq!(
+        (count_near(&cover, blue), count_near(&cover, orange)),
+        (0, 0)
+    );
+    let month_one = pdf_pages(&tmp.path().join("report-0/report.pdf"));
+    assert!(
+        !month_one.iter().any(|p| p.contains(captions[0])),
+        "a chart of one month in the PDF"
+    );
+}
+
+/// The Roadmap sheet of a workbook, as text rows.
+fn roadmap_rows(xlsx: &Path) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = open_workbook(xlsx).expect("calamine opens the workbook");
+    let range = book.worksheet_range("Roadmap").expect("Roadmap sheet");
+    (range.rows())
+        .map(|r| {
+            (r.iter())
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The text of each page of a PDF, from `pdftotext` (pages end with a form feed).
+fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .args(["-layout", &pdf.display().to_string(), "-"])
+        .output()
+        .expect("run pdftotext");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split('\u{c}')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The RGB pixels of one page rendered at 100 dpi by `pdftoppm`, as a binary PPM (P6).
+fn page_pixels(pdf: &Path, page: usize) -> Vec<[u8; 3]> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prefix = dir.path().join("page");
+    let n = page.to_string();
+    let status = Command::new("pdftoppm")
+        .args(["-f", &n, "-l", &n, "-r", "100", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success(), "pdftoppm failed on page {page}");
+    let bytes = fs::read(prefix.with_extension("ppm")).expect("ppm written");
+    // Header: "P6", width, height, maxval, each followed by one whitespace byte.
+    let mut fields = 0;
+    let mut start = 0;
+    let mut in_field = false;
+    for (i, b) in bytes.iter().enumerate() {
+        if b.is_ascii_whitespace() {
+            if in_field {
+                fields += 1;
+                in_field = false;
+                if fields == 4 {
+                    start = i + 1;
+                    break;
+                }
+            }
+        } else {
+            in_field = true;
+        }
+    }
+    assert!(bytes.starts_with(b"P6") && start > 0, "not a binary PPM");
+    bytes[start..]
+        .chunks_exact(3)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
+/// Pixels within a small distance of `colour` (anti-aliased edges aside).
+fn count_near(pixels: &[[u8; 3]], colour: [u8; 3]) -> usize {
+    (pixels.iter())
+        .filter(|p| (0..3).all(|i| p[i].abs_diff(colour[i]) <= 16))
+        .count()
 }
 
 #[test]

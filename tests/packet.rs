@@ -23,16 +23,6 @@ const DATE: &str = "2026-12-04T09:00:00Z";
 /// production"), a German umlaut and a dash.
 const CJK_NAME: &str = "経理-本番 Zürich — 数据";
 
-/// Whether poppler's `tool` is on PATH; outside CI a missing one skips the PDF checks.
-fn have(tool: &str) -> bool {
-    let found = Command::new(tool).arg("-v").output().is_ok();
-    if !found {
-        assert!(!common::in_ci(), "{tool} (poppler-utils) is required in CI");
-        eprintln!("skipping PDF checks: {tool} not found (apt-get install poppler-utils)");
-    }
-    found
-}
-
 /// Runs `evident report` on `snapshot` with both questionnaires and the sample attestations.
 fn report(snapshot: &Path, out: &Path) -> Output {
     let root = common::repo_root();
@@ -109,7 +99,7 @@ fn every_sample_packet_shows_every_question_id_and_the_hashes() {
     for name in SAMPLES {
         let out = dir.path().join(name);
         report(&sample(name), &out);
-        if !have("pdftotext") {
+        if !common::have_poppler("pdftotext") {
             return;
         }
         let text = pdf_text(&out.join("report.pdf"));
@@ -290,7 +280,7 @@ fn cjk_account_name_renders_in_the_scope_appendix() {
     snapshot_with_account_name(&sample("landing-zone"), &snapshot, "audit", CJK_NAME);
     let out = dir.path().join("report");
     report(&snapshot, &out);
-    if !(have("pdftotext") && have("pdffonts")) {
+    if !(common::have_poppler("pdftotext") && common::have_poppler("pdffonts")) {
         return;
     }
 

@@ -278,7 +278,7 @@ fn xlsx_answers_sheet_has_blank_unknowns_and_review_flags() {
     let (xlsx, _, _) = render_all(&context(mixed_answers()), dir.path());
 
     let mut book: Xlsx<_> = open_workbook(&xlsx).expect("calamine opens the workbook");
-    assert_eq!(book.sheet_names(), [SHEET, "Evidence", "Scope"]);
+    assert_eq!(book.sheet_names(), [SHEET, "Evidence", "Scope", "Roadmap"]);
     let sheet = book.worksheet_range(SHEET).expect("answers sheet");
     let header: Vec<String> = (0..9).map(|c| cell_text(&sheet, 0, c)).collect();
     assert_eq!(

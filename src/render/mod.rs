@@ -10,6 +10,7 @@ use anyhow::Context as _;
 
 mod context;
 mod pdf;
+mod roadmap;
 mod templates;
 mod trend;
 mod xlsx;
@@ -25,7 +26,8 @@ pub use xlsx::unique_sheet_name;
 #[error("{0}")]
 pub struct TemplateError(pub String);
 
-/// Writes answers.xlsx: one sheet per questionnaire, an `Evidence` sheet and a `Scope` sheet.
+/// Writes answers.xlsx: one sheet per questionnaire, an `Evidence` sheet, a `Scope` sheet,
+/// the `Roadmap` sheet, and a `Trend` sheet when history gives two months or more.
 pub fn write_xlsx(ctx: &ReportContext, path: &Path) -> anyhow::Result<()> {
     xlsx::write(ctx, path).with_context(|| format!("writing {}", path.display()))
 }

@@ -10,6 +10,7 @@
 
 use std::path::Path;
 use std::sync::LazyLock;
+use std::time::Instant;
 
 use chrono::{Datelike, Timelike};
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
@@ -50,8 +51,14 @@ static FONTS: LazyLock<Vec<Font>> = LazyLock::new(|| {
 
 /// Renders the PDF template with `ctx`, compiles it and writes the PDF to `path`.
 pub fn write(ctx: &ReportContext, templates: &Templates, path: &Path) -> anyhow::Result<()> {
+    let start = Instant::now();
     let markup = templates.render(PDF_TEMPLATE, ctx)?;
     let data = serde_json::to_vec(ctx)?;
+    tracing::debug!(
+        "pdf: template and context.json ({} KB) in {:.0?}",
+        data.len() / 1024,
+        start.elapsed()
+    );
     let bytes = compile(markup, data, ctx, &templates.origin(PDF_TEMPLATE))?;
     std::fs::write(path, bytes)?;
     Ok(())
@@ -66,6 +73,7 @@ fn compile(
     origin: &str,
 ) -> Result<Vec<u8>, TemplateError> {
     let world = ReportWorld::new(markup, data, ctx)?;
+    let start = Instant::now();
     let warned = typst::compile::<PagedDocument>(&world);
     for warning in &warned.warnings {
         tracing::debug!("typst: {}", describe(&world, warning, origin));
@@ -73,12 +81,25 @@ fn compile(
     let document = warned
         .output
         .map_err(|errors| diagnostics_error(&world, &errors, origin))?;
+    tracing::debug!(
+        "pdf: Typst laid out {} pages in {:.0?}",
+        document.pages().len(),
+        start.elapsed()
+    );
 
+    let start = Instant::now();
     let options = typst_pdf::PdfOptions {
         timestamp: pdf_timestamp(ctx),
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics_error(&world, &errors, origin))
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| diagnostics_error(&world, &errors, origin))?;
+    tracing::debug!(
+        "pdf: exported {} KB in {:.0?}",
+        pdf.len() / 1024,
+        start.elapsed()
+    );
+    Ok(pdf)
 }
 
 /// The PDF's creation date is the answers' generation time, so the file says when the answers

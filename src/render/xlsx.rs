@@ -87,10 +87,13 @@ pub fn write(ctx: &ReportContext, path: &Path) -> Result<(), XlsxError> {
     let formats = Formats::new();
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(ctx)?);
-    let mut taken: HashSet<String> = [EVIDENCE_SHEET, SCOPE_SHEET, super::trend::TREND_SHEET]
-        .iter()
-        .map(|s| s.to_lowercase())
-        .collect();
+    let reserved = [
+        EVIDENCE_SHEET,
+        SCOPE_SHEET,
+        super::roadmap::ROADMAP_SHEET,
+        super::trend::TREND_SHEET,
+    ];
+    let mut taken: HashSet<String> = (reserved.iter()).map(|s| s.to_lowercase()).collect();
 
     for q in &ctx.answers.questionnaires {
         let sheet = workbook.add_worksheet();
@@ -99,6 +102,7 @@ pub fn write(ctx: &ReportContext, path: &Path) -> Result<(), XlsxError> {
     }
     write_evidence_sheet(workbook.add_worksheet(), ctx, &formats)?;
     write_scope_sheet(workbook.add_worksheet(), ctx, &formats)?;
+    super::roadmap::write_roadmap_sheet(&mut workbook, ctx)?;
     super::trend::write_trend_sheet(&mut workbook, ctx)?;
     workbook.save(path)
 }
@@ -157,7 +161,7 @@ fn truncate_chars(text: &str, max: usize) -> String {
 }
 
 /// Text for a cell, cut to Excel's per-cell limit with a visible mark.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     if text.chars().count() <= CELL_TEXT_MAX {
         return text.to_string();
     }

@@ -85,6 +85,17 @@ pub fn moto_available() -> Result<(), String> {
 }
 
 /// The repository root, where `tests/seed_moto.py` and `questionnaires/` live.
+/// Whether poppler's `tool` (`pdftotext`, `pdftoppm`, `pdffonts`) is on PATH; outside CI a
+/// missing one skips the PDF checks with a message, under `CI=true` it fails the test.
+pub fn have_poppler(tool: &str) -> bool {
+    let found = Command::new(tool).arg("-v").output().is_ok();
+    if !found {
+        assert!(!in_ci(), "{tool} (poppler-utils) is required in CI");
+        eprintln!("skipping PDF checks: {tool} not found (apt-get install poppler-utils)");
+    }
+    found
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
