@@ -12,7 +12,8 @@
 //! Run with `cargo bench --no-default-features --bench render_packet` (the collector's SDK is
 //! not needed). `RUST_LOG=evident=debug` prints the PDF's phases (template, Typst layout, PDF
 //! export); `EVIDENT_TYPST_TRACE=trace.json` writes a Chrome trace of Typst's own phases;
-//! `EVIDENT_TEMPLATES=DIR` renders with the templates in DIR instead of the built-in ones.
+//! `EVIDENT_TEMPLATES=DIR` renders with the templates in DIR instead of the built-in ones;
+//! `EVIDENT_BENCH_OUT=DIR` keeps the outputs, with answers.json, in DIR.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -41,10 +42,11 @@ fn main() {
     let snapshot_dir = work.path().join("snapshot");
     grow_snapshot(&root.join(BASE), &snapshot_dir, ACCOUNTS);
 
-    let mut phases: Vec<(&str, Duration)> = Vec::new();
+    // Each phase with its time and the process's peak memory when it ended.
+    let mut phases: Vec<(&str, Duration, Option<u64>)> = Vec::new();
     let mut lap = Instant::now();
-    let mut mark = |name: &'static str, phases: &mut Vec<(&str, Duration)>| {
-        phases.push((name, lap.elapsed()));
+    let mut mark = |name: &'static str, phases: &mut Vec<(&str, Duration, Option<u64>)>| {
+        phases.push((name, lap.elapsed(), peak_memory_kb()));
         lap = Instant::now();
     };
     let start = Instant::now();
@@ -66,7 +68,9 @@ fn main() {
     let ctx = ReportContext::new(answers, &loaded);
     mark("probes and answers", &mut phases);
 
-    let out = work.path().join("out");
+    // `EVIDENT_BENCH_OUT=DIR` keeps the outputs (and answers.json) there to be looked at.
+    let kept = std::env::var_os("EVIDENT_BENCH_OUT").map(std::path::PathBuf::from);
+    let out = kept.clone().unwrap_or_else(|| work.path().join("out"));
     std::fs::create_dir_all(&out).expect("mkdir");
     render::write_xlsx(&ctx, &out.join("answers.xlsx")).expect("xlsx");
     mark("answers.xlsx", &mut phases);
@@ -87,6 +91,10 @@ fn main() {
     render::write_html(&ctx, &templates, &out.join("report.html")).expect("html");
     mark("report.html", &mut phases);
     let total = start.elapsed();
+    if kept.is_some() {
+        let json = serde_json::to_vec_pretty(&ctx.answers).expect("answers serialize");
+        std::fs::write(out.join("answers.json"), json).expect("write answers.json");
+    }
 
     let facts: usize = (ctx.answers.questionnaires.iter())
         .flat_map(|q| &q.answers)
@@ -97,8 +105,11 @@ fn main() {
         "render_packet: {} accounts in scope, {facts} facts",
         ctx.scope.accounts.len()
     );
-    for (name, time) in &phases {
-        println!("  {name:<20} {:>8.1} ms", time.as_secs_f64() * 1e3);
+    for (name, time, peak) in &phases {
+        let peak = peak.map_or(String::new(), |kb| {
+            format!("   peak so far {:>7.1} MB", kb as f64 / 1024.0)
+        });
+        println!("  {name:<20} {:>8.1} ms{peak}", time.as_secs_f64() * 1e3);
     }
     for file in ["answers.xlsx", "report.pdf", "report.html"] {
         let size = std::fs::metadata(out.join(file)).expect("written").len();
