@@ -4,10 +4,10 @@
 //! is under 2 s and 300 MB in a release build.
 //!
 //! The organization is the `mid-migration` sample grown to 1,000 accounts: its member
-//! accounts are cloned under new ids (tags, OU placement and per-account evidence included),
-//! so the probes see a partial migration at scale and the packet carries per-account fact
-//! tables and a 1,000-row scope appendix. A benchmark, not a timed test: it prints the
-//! figures and asserts only that every output was written.
+//! accounts are cloned under new ids (tags, OU placement, directly attached SCPs and
+//! per-account evidence included), so the probes see a partial migration at scale and the
+//! packet carries per-account fact listings and a 1,000-row scope appendix. A benchmark, not
+//! a timed test: it prints the figures and asserts only that every output was written.
 //!
 //! Run with `cargo bench --no-default-features --bench render_packet` (the collector's SDK is
 //! not needed). `RUST_LOG=evident=debug` prints the PDF's phases (template, Typst layout, PDF
@@ -178,6 +178,18 @@ fn grow_snapshot(base: &Path, to: &Path, accounts: usize) {
         let id = format!("{:012}", 200_000_000_000u64 + n as u64);
         clone_entry(&mut org["accounts"]["ok"], "id", template, &id);
         clone_entry(&mut evidence, "account_id", template, &id);
+        // The SCPs attached to the account itself (FullAWSAccess at least: AWS keeps one on
+        // every node), so the clone is evaluated root → OU → account like its template.
+        for detail in org["policy_details"]
+            .as_array_mut()
+            .expect("policy details")
+        {
+            if let Some(targets) = detail["ok"]["targets"].as_array_mut() {
+                if targets.iter().any(|t| t == template.as_str()) {
+                    targets.push(id.clone().into());
+                }
+            }
+        }
         let tags = &mut org["account_tags"];
         let cloned = retarget(&tags[template.as_str()], template, &id);
         tags[id.as_str()] = cloned;

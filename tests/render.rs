@@ -5,6 +5,8 @@
 //! Poppler is a system package: without it the PDF checks print a skip note, unless `CI=true`,
 //! where a missing tool is a failure (CI must run every check).
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -399,19 +401,6 @@ fn xlsx_evidence_sheet_lists_every_fact_with_provenance() {
 
 // ---- pdf --------------------------------------------------------------------------------
 
-/// Whether a poppler tool is on PATH; outside CI a missing one skips the PDF checks.
-fn have(tool: &str) -> bool {
-    let found = Command::new(tool).arg("-v").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{tool} (poppler-utils) is required in CI"
-        );
-        eprintln!("skipping PDF checks: {tool} not found (apt-get install poppler-utils)");
-    }
-    found
-}
-
 fn run(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool)
         .args(args)
@@ -447,7 +436,10 @@ fn page_count(pdf: &Path) -> usize {
 fn pdf_shows_cover_answers_evidence_and_scope() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, pdf, _) = render_all(&context(mixed_answers()), dir.path());
-    if !(have("pdftotext") && have("pdfinfo") && have("pdffonts")) {
+    if !(common::have_poppler("pdftotext")
+        && common::have_poppler("pdfinfo")
+        && common::have_poppler("pdffonts"))
+    {
         return;
     }
 
@@ -496,7 +488,7 @@ fn pdf_shows_cover_answers_evidence_and_scope() {
 fn pdf_embeds_only_the_bundled_fonts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, pdf, _) = render_all(&context(mixed_answers()), dir.path());
-    if !have("pdffonts") {
+    if !common::have_poppler("pdffonts") {
         return;
     }
     let fonts = run("pdffonts", &[&pdf.to_string_lossy()]);
@@ -540,7 +532,7 @@ fn pdf_of_sixty_questions_runs_to_many_pages() {
         61
     );
 
-    if !(have("pdftotext") && have("pdfinfo")) {
+    if !(common::have_poppler("pdftotext") && common::have_poppler("pdfinfo")) {
         return;
     }
     let pages = page_count(&pdf);
@@ -548,6 +540,69 @@ fn pdf_of_sixty_questions_runs_to_many_pages() {
     let text = pdf_text(&pdf);
     assert!(text.contains("Question number 59 asks"), "{text}");
     assert!(text.contains(&format!("page {pages} of {pages}")));
+}
+
+#[test]
+fn pdf_lists_a_population_of_facts_grouped_by_call_with_every_account() {
+    // 150 accounts, one fact each from the same call, and 150 derived conclusions: more than a
+    // table holds on a few pages, so the packet prints them as a listing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let accounts: Vec<String> = (0..150)
+        .map(|i| format!("{:012}", 300_000_000_000u64 + i))
+        .collect();
+    let mut facts: Vec<Fact> = (accounts.iter())
+        .map(|id| {
+            Fact::new(
+                format!("account {id}: root has no MFA"),
+                &provenance("iam", "GetAccountSummary", id, "us-east-1"),
+                "accounts.json",
+            )
+        })
+        .collect();
+    facts.extend(
+        accounts
+            .iter()
+            .map(|id| Fact::derived(format!("{id}: outside every guardrail"))),
+    );
+    let mut a = answer(
+        "AWS-9",
+        "Root MFA everywhere?",
+        Some(json!("No")),
+        AnswerStatus::Fail,
+    );
+    a.evidence = vec![evidence("identity.root-mfa", "fail", facts)];
+    let (_, pdf, _) = render_all(&context(vec![a]), dir.path());
+
+    if !common::have_poppler("pdftotext") {
+        return;
+    }
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("300 facts, grouped by the call that showed them"),
+        "{text}"
+    );
+    // One header per group: the call's operation, region, day and file, and its count.
+    assert_eq!(
+        text.matches("iam:GetAccountSummary · region us-east-1")
+            .count(),
+        1
+    );
+    assert!(
+        text.contains("collected 2026-03-01 · record in accounts.json (150)"),
+        "{text}"
+    );
+    assert!(text.contains("Derived (150)"), "{text}");
+    for id in &accounts {
+        let line = format!("{id} 09:15:00Z account {id}: root has no MFA");
+        assert!(text.contains(&line), "no line {line:?}");
+        assert!(
+            text.contains(&format!("{id}: outside every guardrail")),
+            "{id} derived"
+        );
+    }
 }
 
 // ---- html -------------------------------------------------------------------------------
@@ -655,7 +710,7 @@ fn typst_filter_lets_overrides_splice_values_safely() {
     let templates = Templates::load(Some(dir.path())).expect("loads");
     let pdf = dir.path().join("r.pdf");
     render::write_pdf(&context(mixed_answers()), &templates, &pdf).expect("compiles");
-    if have("pdftotext") {
+    if common::have_poppler("pdftotext") {
         let text = pdf_text(&pdf);
         assert!(text.contains(HOSTILE), "{text}");
     }
