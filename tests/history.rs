@@ -255,6 +255,18 @@ fn three_months_from_one_account_to_a_landing_zone_improve() {
         return;
     }
     let pages = pdf_pages(&pdf);
+    // The readiness table prints each share with its counts.
+    for share in [&months[2].readiness.audit, &months[2].readiness.insurance] {
+        let percent = share.percent.expect("measured");
+        let figure = format!(
+            "{percent}% ({} of {}, {} unknown)",
+            share.met, share.known, share.unknown
+        );
+        assert!(
+            pages.iter().any(|p| p.contains(&figure)),
+            "no {figure:?} in the PDF"
+        );
+    }
     let captions = [
         "Audit readiness (% of automated SOC 2 questions met)",
         "Insurance readiness (% of carrier AWS questions met)",
@@ -310,7 +322,7 @@ fn roadmap_rows(xlsx: &Path) -> Vec<Vec<String>> {
 /// The text of each page of a PDF, from `pdftotext` (pages end with a form feed).
 fn pdf_pages(pdf: &Path) -> Vec<String> {
     let out = Command::new("pdftotext")
-        .args(["-layout", &pdf.display().to_string(), "-"])
+        .args([&pdf.display().to_string(), "-"])
         .output()
         .expect("run pdftotext");
     assert!(
