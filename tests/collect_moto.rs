@@ -9,16 +9,14 @@
 //! that is gone, so the test puts a small forwarding proxy in front of moto that answers
 //! exactly that for the broken account and passes every other request through untouched.
 //!
-//! Needs python3 with moto and boto3. Without them the test says so and passes, except with
-//! `CI=true`, where it fails.
+//! Needs python3 with moto and boto3 (the harness in `tests/common` starts moto and the
+//! proxy). Without them the test says so and passes, except with `CI=true`, where it fails.
 
+#[macro_use]
 mod common;
 
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use evident::snapshot::{self, ErrorKind, Record, Snapshot};
 
@@ -99,50 +97,6 @@ print(json.dumps({"log_archive": log_archive, "prod": prod, "broken": broken, "g
 
 const MANAGEMENT: &str = "123456789012";
 
-/// A child process killed when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn moto_available() -> bool {
-    let probe = Command::new("python3")
-        .args(["-c", "import moto, boto3"])
-        .output();
-    probe.is_ok_and(|o| o.status.success())
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    listener.local_addr().expect("bound address").port()
-}
-
-fn start(args: &[&str]) -> (Server, String) {
-    let port = free_port();
-    let mut cmd = Command::new("python3");
-    cmd.args(args).arg(port.to_string());
-    let child = cmd
-        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 starts");
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{args:?} did not listen on port {port} within 60 s"
-        );
-        sleep(Duration::from_millis(200));
-    }
-    (server, format!("http://127.0.0.1:{port}"))
-}
-
 fn seed(url: &str) -> serde_json::Value {
     let out = Command::new("python3")
         .args(["-c", SEED, url])
@@ -192,31 +146,16 @@ fn collect(endpoint: &str, out: &Path) -> Snapshot {
     snapshot::load(out).expect("the snapshot loads").snapshot
 }
 
-/// moto on a free port, or `None` (with a message) when python3 with moto is missing.
-fn moto() -> Option<(Server, String)> {
-    if !moto_available() {
-        let why = "python3 with moto and boto3 is not available";
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{why}; CI needs it"
-        );
-        eprintln!("skipping: {why}");
-        return None;
-    }
-    Some(start(&["-m", "moto.server", "-H", "127.0.0.1", "-p"]))
-}
-
 #[test]
 fn collects_an_organization_from_moto() {
-    let Some((_moto, moto_url)) = moto() else {
-        return;
-    };
-    let ids = seed(&moto_url);
+    require_moto!();
+    let moto = common::Moto::start();
+    let ids = seed(&moto.endpoint());
     let id = |k: &str| ids[k].as_str().expect("seeded id").to_string();
-    let (_proxy, endpoint) = start(&["-c", common::DENY_PROXY, &moto_url, &id("broken")]);
+    let proxy = common::DenyProxy::start(&moto, &id("broken"));
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let snap = collect(&endpoint, &dir.path().join("snapshot"));
+    let snap = collect(&proxy.endpoint(), &dir.path().join("snapshot"));
 
     check_manifest(&snap, &id);
     check_organization(&snap, &id);
@@ -228,7 +167,9 @@ fn collects_an_organization_from_moto() {
 
 #[test]
 fn an_account_outside_any_organization_is_a_scope_of_one() {
-    let Some((_moto, url)) = moto() else { return };
+    require_moto!();
+    let moto = common::Moto::start();
+    let url = moto.endpoint();
     let dir = tempfile::tempdir().expect("temp dir");
     let snap = collect(&url, &dir.path().join("snapshot"));
 
@@ -531,7 +472,7 @@ fn check_unreachable_account(snap: &Snapshot, broken: &str) {
 #[test]
 fn a_setup_failure_stops_the_run_and_names_the_endpoint() {
     // Nothing listens on a port just released.
-    let endpoint = format!("http://127.0.0.1:{}", free_port());
+    let endpoint = format!("http://127.0.0.1:{}", common::free_port());
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("snapshot");
     let run = Command::new(env!("CARGO_BIN_EXE_evident"))

@@ -18,10 +18,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use evident::probes::{self, Outcome, Status};
 use evident::questionnaire::{self, AnswerType, Questionnaire, Rule, Source};
@@ -305,44 +303,6 @@ fn expected_answer(
 // Running a scenario
 // ---------------------------------------------------------------------------------------------
 
-/// The deny proxy, killed when dropped.
-struct Proxy(Child);
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts the deny proxy in front of `moto` for `account`; returns it and its endpoint.
-fn deny_proxy(moto: &Moto, account: &str) -> (Proxy, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port();
-    let child = Command::new("python3")
-        .args([
-            "-c",
-            common::DENY_PROXY,
-            &moto.endpoint(),
-            account,
-            &port.to_string(),
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 starts the proxy");
-    let proxy = Proxy(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the deny proxy did not listen");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (proxy, format!("http://127.0.0.1:{port}"))
-}
-
 /// Everything one scenario produced.
 struct Run {
     scenario: &'static str,
@@ -377,11 +337,10 @@ fn run(scenario: &'static str, deny: Option<&str>) -> Run {
     std::fs::create_dir_all(&work).expect("create the work directory");
     let (snapshot_dir, report_dir) = (work.join("snapshot"), work.join("report"));
 
-    let proxy = deny.map(|name| deny_proxy(&moto, seeded.id(name)));
+    let proxy = deny.map(|name| common::DenyProxy::start(&moto, seeded.id(name)));
     let endpoint = proxy
         .as_ref()
-        .map(|(_, e)| e.clone())
-        .unwrap_or(moto.endpoint());
+        .map_or_else(|| moto.endpoint(), common::DenyProxy::endpoint);
     let mut collect = common::evident();
     collect
         .args(["collect", "--endpoint-url", &endpoint, "--region", REGION])

@@ -84,7 +84,6 @@ pub fn moto_available() -> Result<(), String> {
         .clone()
 }
 
-/// The repository root, where `tests/seed_moto.py` and `questionnaires/` live.
 /// Whether poppler's `tool` (`pdftotext`, `pdftoppm`, `pdffonts`) is on PATH; outside CI a
 /// missing one skips the PDF checks with a message, under `CI=true` it fails the test.
 pub fn have_poppler(tool: &str) -> bool {
@@ -96,6 +95,7 @@ pub fn have_poppler(tool: &str) -> bool {
     found
 }
 
+/// The repository root, where `tests/seed_moto.py` and `questionnaires/` live.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -205,7 +205,7 @@ impl Drop for Moto {
 }
 
 /// A loopback port nobody listens on right now.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
     listener
         .local_addr()
@@ -454,6 +454,56 @@ class Proxy(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = forward
 http.server.ThreadingHTTPServer(("127.0.0.1", port), Proxy).serve_forever()
 "#;
+
+/// The [`DENY_PROXY`] in front of one moto server, refusing `sts:AssumeRole` into one
+/// account; killed when dropped.
+pub struct DenyProxy {
+    child: Child,
+    port: u16,
+}
+
+impl DenyProxy {
+    /// Starts the proxy on a free loopback port in front of `moto`, refusing role assumption
+    /// into `account`, and waits until it listens.
+    pub fn start(moto: &Moto, account: &str) -> DenyProxy {
+        let port = free_port();
+        let child = Command::new("python3")
+            .args([
+                "-c",
+                DENY_PROXY,
+                &moto.endpoint(),
+                account,
+                &port.to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 starts the deny proxy");
+        let proxy = DenyProxy { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "the deny proxy did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        proxy
+    }
+
+    /// `http://127.0.0.1:PORT`: point the collector here instead of at moto.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for DenyProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
 
 /// `../shared/realdata` beside the project, where tests read real public documents in place.
 /// Absent: the caller skips with a message, except under `CI=true`, where absence fails.
