@@ -6,8 +6,9 @@
 //! The organization is the `mid-migration` sample grown to 1,000 accounts: its member
 //! accounts are cloned under new ids (tags, OU placement, directly attached SCPs and
 //! per-account evidence included), so the probes see a partial migration at scale and the
-//! packet carries per-account fact listings and a 1,000-row scope appendix. A benchmark, not
-//! a timed test: it prints the figures and asserts only that every output was written.
+//! packet carries per-account fact listings (typeset apart, see `render::pdf`) and a 1,000-row
+//! scope appendix. A benchmark, not a timed test: it prints the figures and asserts only that
+//! every output was written.
 //!
 //! Run with `cargo bench --no-default-features --bench render_packet` (the collector's SDK is
 //! not needed). `RUST_LOG=evident=debug` prints the PDF's phases (template, Typst layout, PDF

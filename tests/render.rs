@@ -581,7 +581,8 @@ fn pdf_lists_a_population_of_facts_grouped_by_call_with_every_account() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        text.contains("300 facts, grouped by the call that showed them"),
+        // Typeset apart (templates/listing.typ.tera) and placed on pages of their own.
+        text.contains("300 facts, grouped by the call that showed them, on the "),
         "{text}"
     );
     // One header per group: the call's operation, region, day and file, and its count.

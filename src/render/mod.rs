@@ -16,7 +16,7 @@ mod trend;
 mod xlsx;
 
 pub use context::*;
-pub use templates::{escape_typst, Templates, HTML_TEMPLATE, PDF_TEMPLATE};
+pub use templates::{escape_typst, Templates, HTML_TEMPLATE, LISTING_TEMPLATE, PDF_TEMPLATE};
 pub use xlsx::unique_sheet_name;
 
 /// A template that cannot be read, parsed or rendered, or Typst markup that does not compile.

@@ -15,14 +15,21 @@ use super::{ReportContext, TemplateError};
 
 /// The Typst markup template the PDF is compiled from.
 pub const PDF_TEMPLATE: &str = "report.typ.tera";
+/// The Typst markup template a large population of facts is typeset from, apart from the
+/// packet (see `render::pdf`).
+pub const LISTING_TEMPLATE: &str = "listing.typ.tera";
 /// The self-contained HTML report template.
 pub const HTML_TEMPLATE: &str = "report.html.tera";
 
 /// Every template a report uses, with its built-in text.
-const BUILTIN: [(&str, &str); 2] = [
+const BUILTIN: [(&str, &str); 3] = [
     (
         PDF_TEMPLATE,
         include_str!("../../templates/report.typ.tera"),
+    ),
+    (
+        LISTING_TEMPLATE,
+        include_str!("../../templates/listing.typ.tera"),
     ),
     (
         HTML_TEMPLATE,
