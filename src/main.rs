@@ -247,6 +247,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::History { dir } => {
             evident::history::print_list(&dir, &mut std::io::stdout())?;
+            // The listing is only as good as the chain: say so when it is broken.
+            let broken = evident::history::verify(&dir)?;
+            for problem in &broken {
+                tracing::warn!("{problem}");
+            }
+            if !broken.is_empty() {
+                tracing::warn!(
+                    "{}: the history's chain is broken; `evident verify` names the entries",
+                    dir.display()
+                );
+            }
             Ok(exit::OK)
         }
         Command::Questionnaires => {
@@ -307,5 +318,7 @@ fn init_logging(verbose: u8) {
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
         .with_target(false)
+        // Colour only on a terminal: a cron log or CI output gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }

@@ -79,10 +79,21 @@ pub fn load_inputs(
     attestations: Option<&Path>,
 ) -> anyhow::Result<Inputs> {
     let snapshot = snapshot::load(snapshot)?;
-    let questionnaires = questionnaires
+    let paths = questionnaires;
+    let questionnaires = paths
         .iter()
         .map(|p| questionnaire::load(p))
         .collect::<Result<Vec<_>, _>>()?;
+    // The same questionnaire twice would be answered, printed and counted twice.
+    for (i, q) in questionnaires.iter().enumerate() {
+        if questionnaires[..i].iter().any(|earlier| earlier.id == q.id) {
+            return Err(questionnaire::LoadError::file(
+                paths[i].display().to_string(),
+                format!("questionnaire `{}` is given more than once", q.id),
+            )
+            .into());
+        }
+    }
     let attestations = match attestations {
         Some(path) => questionnaire::load_attestations(path)?,
         None => Attestations::default(),
@@ -135,6 +146,7 @@ pub fn build_answers_at(
     attestations: &Attestations,
     now: DateTime<Utc>,
 ) -> Answers {
+    questionnaire::warn_unused(questionnaires, attestations);
     let outcomes = crate::probes::run_all(&loaded.snapshot);
     let today = now.date_naive();
     Answers {
@@ -232,8 +244,9 @@ pub fn verify(dir: &Path) -> anyhow::Result<u8> {
     } else if crate::history::is_history(dir) {
         crate::history::verify(dir)?
     } else {
-        return Err(SnapshotError::NotASnapshot {
+        return Err(SnapshotError::NothingToVerify {
             path: dir.to_path_buf(),
+            history_marker: crate::history::MARKER,
         }
         .into());
     };

@@ -257,29 +257,14 @@ fn hecvat() -> Option<PathBuf> {
     None
 }
 
-const HECVAT_PROFILE: &str = "\
-form: EDUCAUSE HECVAT 4.1.4
-sheets:
-  - sheet: START HERE
-    questions:
-      REQU-01: aws-root-mfa
-  - sheet: Product
-    questions:
-      DATA-22: backups-immutable
-      AAAI-17: aws-admin-sprawl
-  - sheet: Infrastructure
-    columns: {id: A, question: B, answer: C, comments: D}
-    questions:
-      HFIH-01: incident-response-plan
-      DCTR-14: aws-identity-center
-";
+/// The HECVAT profile shipped for users, so the test proves the example works.
+const HECVAT_PROFILE: &str = "examples/forms/hecvat-4.1.4.yaml";
 
 #[test]
 fn hecvat_is_filled_through_a_profile_and_nothing_else_changes() {
     let Some(form) = hecvat() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
-    let profile = tmp.path().join("hecvat.yaml");
-    std::fs::write(&profile, HECVAT_PROFILE).expect("profile");
+    let profile = Path::new(env!("CARGO_MANIFEST_DIR")).join(HECVAT_PROFILE);
     let out = tmp.path().join("hecvat-filled.xlsx");
     let profile_arg = profile.to_string_lossy().into_owned();
     let attestations = sample("samples/attestations.yaml");

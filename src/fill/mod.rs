@@ -64,6 +64,8 @@ pub enum FillError {
     BadForm { path: PathBuf, reason: String },
     #[error("--out {} is the form itself; write the filled copy to another file", path.display())]
     OutIsForm { path: PathBuf },
+    #[error("--out {}: {reason}", path.display())]
+    BadOut { path: PathBuf, reason: String },
     #[error("writing {}: {reason}", path.display())]
     Write { path: PathBuf, reason: String },
 }
@@ -134,7 +136,7 @@ impl FillReport {
 
 /// Runs the whole fill: load, answer, match, write the copy and the review list.
 pub fn run(request: &FillRequest) -> anyhow::Result<FillReport> {
-    refuse_overwriting_the_form(request)?;
+    check_out(request)?;
     let inputs = crate::report::load_inputs(
         &request.snapshot,
         &request.questionnaires,
@@ -163,15 +165,29 @@ pub fn run(request: &FillRequest) -> anyhow::Result<FillReport> {
     })
 }
 
-fn refuse_overwriting_the_form(request: &FillRequest) -> Result<(), FillError> {
-    let same = match (request.form.canonicalize(), request.out.canonicalize()) {
+/// `--out` must be a new file or an earlier fill's copy (with its `OUT.review.csv` beside it):
+/// never the form itself, a directory, or some other file that would be lost.
+fn check_out(request: &FillRequest) -> Result<(), FillError> {
+    let out = &request.out;
+    let same = match (request.form.canonicalize(), out.canonicalize()) {
         (Ok(form), Ok(out)) => form == out,
         _ => false,
     };
     if same {
-        return Err(FillError::OutIsForm {
-            path: request.out.clone(),
-        });
+        return Err(FillError::OutIsForm { path: out.clone() });
+    }
+    let refuse = |reason: &str| FillError::BadOut {
+        path: out.clone(),
+        reason: reason.to_string(),
+    };
+    if out.is_dir() {
+        return Err(refuse("is a directory; give the path of the filled copy"));
+    }
+    if out.exists() && !review_path(out).exists() {
+        return Err(refuse(
+            "exists and is not an earlier filled copy (no .review.csv beside it); remove it or \
+             write elsewhere",
+        ));
     }
     Ok(())
 }

@@ -53,6 +53,8 @@ pub fn save(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .map_err(|e| write_err(format!("creating {}: {e}", dir.display())))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".evident-fill-")
         .tempfile_in(dir)

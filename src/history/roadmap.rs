@@ -247,7 +247,11 @@ fn milestones(seen: &BTreeMap<String, Seen>) -> ([bool; 4], Vec<String>) {
             mark(migrated),
             org::SEPARATE_ENVIRONMENTS
         ),
-        format!("lockdown {}: {}", mark(locked), lock_detail.join(", ")),
+        format!(
+            "lockdown {}: {} (all four must pass)",
+            mark(locked),
+            lock_detail.join(", ")
+        ),
     ];
     ([foundation, new_accounts, migrated, locked], lines)
 }

@@ -683,11 +683,17 @@ pub fn root_mfa(snapshot: &Snapshot) -> Outcome {
     let total = accounts.len();
     if !fail.is_empty() {
         let n = fail.len();
+        // The accounts that could not be confirmed are said too: "1 of 7" alone would read
+        // as if the other six were fine.
+        let unconfirmed = match unknown.len() {
+            0 => String::new(),
+            u => format!("; not confirmed in {u} more: {}", unknown.join(", ")),
+        };
         Outcome::new(
             id,
             Status::Fail,
             format!(
-                "Root user without MFA in {n} of {total} account(s): {}",
+                "Root user without MFA in {n} of {total} account(s): {}{unconfirmed}",
                 fail.join(", ")
             ),
         )

@@ -67,6 +67,34 @@ fn warn_unmatched(questionnaire: &Questionnaire, attestations: &Attestations) {
     }
 }
 
+/// Warns about attestations that can be nobody's: one keyed under a questionnaire id that is
+/// neither loaded nor bundled, or an unkeyed one naming a question that no loaded or bundled
+/// questionnaire has. Both are most likely typos, and a silently unused attestation leaves a
+/// question unanswered. (One attestations file usually serves every questionnaire, so an
+/// attestation for a known questionnaire that is not loaded this time is not warned about.)
+pub fn warn_unused(questionnaires: &[Questionnaire], attestations: &Attestations) {
+    let bundled = super::bundled().unwrap_or_default();
+    let known = || questionnaires.iter().chain(&bundled);
+    for attestation in attestations.iter() {
+        match attestation.questionnaire.as_deref() {
+            Some(id) if !known().any(|q| q.id == id) => tracing::warn!(
+                "{}: no loaded or bundled questionnaire has the id `{id}`; the attestation is \
+                 not used",
+                attestation.location,
+            ),
+            None if !known().any(|q| q.question(&attestation.question).is_some()) => {
+                tracing::warn!(
+                    "{}: no loaded or bundled questionnaire has a question `{}`; the attestation \
+                     is not used",
+                    attestation.location,
+                    attestation.question,
+                )
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Whether an attestation still holds; an expired one is dropped with a warning, so the
 /// question reads as unanswered.
 fn in_force(attestation: &Attestation, today: NaiveDate) -> bool {

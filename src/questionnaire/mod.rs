@@ -18,7 +18,7 @@ mod load;
 mod model;
 pub(crate) mod yaml;
 
-pub use answer::answer;
+pub use answer::{answer, warn_unused};
 pub use attest::{load_attestations, load_attestations_str, Attestation, Attestations};
 pub use bundled::{bundled, print_bundled, BUNDLED};
 pub use diag::{LoadError, Problem};

@@ -248,17 +248,29 @@ fn pdf_timestamp(ctx: &ReportContext) -> Option<typst_pdf::Timestamp> {
     Some(typst_pdf::Timestamp::new_utc(datetime))
 }
 
-/// Every error Typst reported, one per line, as a [`TemplateError`].
+/// Typst errors printed before the rest are only counted.
+const MAX_ERRORS: usize = 5;
+
+/// The errors Typst reported (the first [`MAX_ERRORS`]), one per line, as a [`TemplateError`].
 fn diagnostics_error(
     world: &ReportWorld,
     errors: &[SourceDiagnostic],
     origin: &str,
 ) -> TemplateError {
-    let lines: Vec<String> = errors
+    let errors: Vec<&SourceDiagnostic> = errors
         .iter()
         .filter(|d| d.severity == Severity::Error)
+        .collect();
+    // One unclosed bracket can make every later line an error: the first few say what to fix.
+    let mut lines: Vec<String> = (errors.iter().take(MAX_ERRORS))
         .map(|d| describe(world, d, origin))
         .collect();
+    if errors.len() > MAX_ERRORS {
+        lines.push(format!(
+            "… and {} more errors, most likely caused by the first",
+            errors.len() - MAX_ERRORS
+        ));
+    }
     TemplateError(format!(
         "Typst could not lay out the report:\n{}",
         lines.join("\n")

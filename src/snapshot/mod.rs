@@ -72,6 +72,14 @@ pub enum SnapshotError {
     #[error("{path}: not a snapshot directory (no {MANIFEST_FILE})")]
     NotASnapshot { path: PathBuf },
     #[error(
+        "{path}: nothing to verify: neither a snapshot ({MANIFEST_FILE}), a report directory \
+         (manifest.sha256) nor a history ({history_marker})"
+    )]
+    NothingToVerify {
+        path: PathBuf,
+        history_marker: &'static str,
+    },
+    #[error(
         "{path}: exists and is not an earlier evident output (no {marker}); refusing to \
          replace it: choose a new or empty directory"
     )]
