@@ -424,6 +424,17 @@ fn pdf_text(pdf: &Path) -> String {
         .join(" ")
 }
 
+/// The PDF's text laid out as on the page (table rows on one line), whitespace collapsed.
+fn pdf_layout_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", &pdf.display().to_string(), "-"])
+        .output()
+        .expect("run pdftotext");
+    assert!(out.status.success(), "pdftotext -layout failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn page_count(pdf: &Path) -> usize {
     let info = run("pdfinfo", &[&pdf.to_string_lossy()]);
     info.lines()
@@ -571,7 +582,18 @@ fn pdf_lists_a_population_of_facts_grouped_by_call_with_every_account() {
         AnswerStatus::Fail,
     );
     a.evidence = vec![evidence("identity.root-mfa", "fail", facts)];
-    let (_, pdf, _) = render_all(&context(vec![a]), dir.path());
+    let mut ctx = context(vec![a]);
+    // As many accounts in scope: the scope appendix's table is typeset apart too.
+    ctx.scope.accounts = (accounts.iter().enumerate())
+        .map(|(i, id)| AccountView {
+            id: id.clone(),
+            name: format!("workload-{i:03}"),
+            ou_path: "Root / Workloads".into(),
+            state: "ACTIVE".into(),
+            reason: None,
+        })
+        .collect();
+    let (_, pdf, _) = render_all(&ctx, dir.path());
 
     if !common::have_poppler("pdftotext") {
         return;
@@ -596,6 +618,13 @@ fn pdf_lists_a_population_of_facts_grouped_by_call_with_every_account() {
         "{text}"
     );
     assert!(text.contains("Derived (150)"), "{text}");
+    // The scope appendix's table, header and rows, from its own pages.
+    let layout = pdf_layout_text(&pdf);
+    assert!(layout.contains("Account Name OU path State"), "{layout}");
+    for (i, id) in accounts.iter().enumerate() {
+        let row = format!("{id} workload-{i:03} Root / Workloads ACTIVE");
+        assert!(layout.contains(&row), "no scope row {row:?}");
+    }
     for id in &accounts {
         let line = format!("{id} 09:15:00Z account {id}: root has no MFA");
         assert!(text.contains(&line), "no line {line:?}");

@@ -10,7 +10,8 @@
 //! parsed as Typst.
 //!
 //! A probe with a large population of facts (one per account of a big organization) has its
-//! facts typeset first, apart, from `listing.typ.tera`, one probe at a time; the packet then
+//! facts typeset first, apart, from `listing.typ.tera`, one probe at a time (and so has the
+//! scope appendix's table of a large organization's accounts); the packet then
 //! places those pages inside its own header and footer. Typst holds every page of a document
 //! until the PDF is written, so typesetting thousands of fact lines apart keeps the peak
 //! memory of a 1,000-account packet to a few hundred megabytes instead of about twice that.
@@ -39,9 +40,12 @@ const MAIN_PATH: &str = "/report.typ";
 /// The virtual file holding the report context, read by the template with
 /// `json("context.json")`.
 const DATA_PATH: &str = "/context.json";
-/// The virtual file listing the facts typeset apart: probe → `{file, pages}`.
+/// The virtual file listing what was typeset apart: probe (or [`SCOPE_ACCOUNTS_KEY`]) →
+/// `{file, pages}`.
 const LISTINGS_PATH: &str = "/listings.json";
-/// The virtual file a listing reads its probe and facts from.
+/// The key of the scope appendix's accounts in `listings.json`.
+const SCOPE_ACCOUNTS_KEY: &str = "scope:accounts";
+/// The virtual file a listing reads its data from.
 const LISTING_DATA_PATH: &str = "/listing.json";
 
 /// The fonts Typst may use, embedded so the PDF never depends on the machine's fonts. The
@@ -63,7 +67,7 @@ static FONTS: LazyLock<Vec<Font>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Facts of one probe from this many on are typeset apart as a listing (see
+/// Facts of one probe (or accounts in scope) from this many on are typeset apart (see
 /// `templates/listing.typ.tera`); fewer print as a table in the packet.
 pub const LISTING_MIN_FACTS: usize = 61;
 
@@ -84,7 +88,7 @@ pub fn write(ctx: &ReportContext, templates: &Templates, path: &Path) -> anyhow:
     let index: serde_json::Map<String, serde_json::Value> = (listings.iter())
         .map(|l| {
             let entry = serde_json::json!({ "file": l.file, "pages": l.pages });
-            (l.probe.clone(), entry)
+            (l.key.clone(), entry)
         })
         .collect();
     let mut files = vec![
@@ -106,9 +110,10 @@ pub fn write(ctx: &ReportContext, templates: &Templates, path: &Path) -> anyhow:
 /// A document compiled: its PDF bytes and number of pages, or why not.
 type Typeset = Result<(Vec<u8>, usize), TemplateError>;
 
-/// One probe's facts typeset apart.
+/// A listing typeset apart: one probe's facts, or the scope appendix's accounts.
 struct Listing {
-    probe: String,
+    /// The probe id, or [`SCOPE_ACCOUNTS_KEY`].
+    key: String,
     /// Its virtual file name in the packet's world, `listing-N.pdf`.
     file: String,
     pages: usize,
@@ -116,7 +121,8 @@ struct Listing {
 }
 
 /// Typesets the facts of every probe printed in full with [`LISTING_MIN_FACTS`] facts or
-/// more (the first answer resting on a probe prints its facts, as the packet template does).
+/// more (the first answer resting on a probe prints its facts, as the packet template does),
+/// and the scope's accounts when there are as many.
 /// Each listing is a document of its own, so one listing's layout is dropped once its PDF is
 /// written; they are typeset on as many threads as there are cores, each taking the next
 /// listing in turn, and come back in the order of the packet.
@@ -125,21 +131,30 @@ fn typeset_listings(
     templates: &Templates,
 ) -> Result<Vec<Listing>, TemplateError> {
     let mut seen = HashSet::new();
-    let jobs: Vec<&Evidence> = (ctx.answers.questionnaires.iter())
+    // (key in listings.json, the listing's data): each probe's facts, then the accounts of the
+    // scope appendix when they are as many.
+    let mut jobs: Vec<(String, serde_json::Value)> = (ctx.answers.questionnaires.iter())
         .flat_map(|q| &q.answers)
         .flat_map(|a| &a.evidence)
         .filter(|e| seen.insert(e.probe.as_str()))
         .filter(|e| e.facts.len() >= LISTING_MIN_FACTS)
+        .map(|e: &Evidence| {
+            let data = serde_json::json!({ "kind": "facts", "probe": e.probe, "facts": e.facts });
+            (e.probe.clone(), data)
+        })
         .collect();
+    if ctx.scope.accounts.len() >= LISTING_MIN_FACTS {
+        let data = serde_json::json!({ "kind": "accounts", "accounts": ctx.scope.accounts });
+        jobs.push((SCOPE_ACCOUNTS_KEY.to_string(), data));
+    }
     if jobs.is_empty() {
         return Ok(Vec::new());
     }
     let markup = templates.render(LISTING_TEMPLATE, ctx)?;
     let origin = templates.origin(LISTING_TEMPLATE);
-    let typeset = |e: &Evidence| -> Typeset {
-        let data = serde_json::json!({ "probe": e.probe, "facts": e.facts });
-        let data = serde_json::to_vec(&data)
-            .map_err(|err| TemplateError(format!("listing of {}: {err}", e.probe)))?;
+    let typeset = |(key, data): &(String, serde_json::Value)| -> Typeset {
+        let data = serde_json::to_vec(data)
+            .map_err(|err| TemplateError(format!("listing of {key}: {err}")))?;
         let files = vec![(LISTING_DATA_PATH.to_string(), data)];
         compile(markup.clone(), files, ctx, &origin)
     };
@@ -153,8 +168,8 @@ fn typeset_listings(
                     let mut out = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(e) = jobs.get(i) else { break out };
-                        out.push((i, typeset(e)));
+                        let Some(job) = jobs.get(i) else { break out };
+                        out.push((i, typeset(job)));
                     }
                 })
             })
@@ -170,7 +185,7 @@ fn typeset_listings(
         .map(|(i, result)| {
             let (pdf, pages) = result?;
             Ok(Listing {
-                probe: jobs[i].probe.clone(),
+                key: jobs[i].0.clone(),
                 file: format!("listing-{}.pdf", i + 1),
                 pages,
                 pdf,
