@@ -339,6 +339,15 @@ fn xlsx_answers_sheet_has_blank_unknowns_and_review_flags() {
         "autofilter over the answers"
     );
     assert!(xml.contains("state=\"frozen\""), "frozen header row");
+    // Answer rows whose text wraps carry a height that shows it (spreadsheet programs keep one
+    // line otherwise); a one-line row keeps the default.
+    let taller = (xml.split("<row ").skip(1))
+        .filter(|row| row.contains("customHeight=\"1\""))
+        .count();
+    assert!(
+        (1..=7).contains(&taller),
+        "{taller} rows with a height: {xml}"
+    );
     // D2..D7 (Yes/No answers, and the blank ones) have the dropdown; D8, a number, does not.
     assert_eq!(xml.matches("sqref=\"D").count(), 6, "{xml}");
     assert!(

@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::xlsx::cell;
+use super::xlsx::{cell, row_height};
 use super::ReportContext;
 use crate::history::Roadmap;
 
@@ -93,6 +93,7 @@ fn write(sheet: &mut Worksheet, roadmap: &Roadmap) -> Result<(), XlsxError> {
                 steps.join("\n"),
                 item.accounts.join(", "),
             ];
+            sheet.set_row_height(row, row_height(&cells, &WIDTHS))?;
             for (col, text) in cells.iter().enumerate() {
                 sheet.write_with_format(row, col as u16, cell(text), &wrap)?;
             }

@@ -184,6 +184,27 @@ fn write_header(
     Ok(())
 }
 
+/// Points per line of wrapped 11-point text, and Excel's tallest row.
+const LINE_HEIGHT: f64 = 15.0;
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
+/// The height a row needs to show its wrapped cells whole. Spreadsheet programs do not grow a
+/// written row to fit wrapped text on their own (LibreOffice keeps one line), so the height is
+/// estimated from each cell's length against its column's width, in lines.
+pub(super) fn row_height(cells: &[String], widths: &[f64]) -> f64 {
+    let lines = (cells.iter().zip(widths))
+        .map(|(text, width)| {
+            // A column of width w holds about w digit-widths; proportional text fits a little
+            // more, so lines are counted against 1.1 w characters.
+            let per_line = (width * 1.1).max(1.0);
+            (text.split('\n'))
+                .map(|para| (para.chars().count() as f64 / per_line).ceil().max(1.0))
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    (lines * LINE_HEIGHT).min(MAX_ROW_HEIGHT)
+}
+
 fn col_num(index: usize) -> u16 {
     u16::try_from(index).unwrap_or(u16::MAX)
 }
@@ -197,7 +218,12 @@ fn write_answers_sheet(
     q: &QuestionnaireAnswers,
     formats: &Formats,
 ) -> Result<(), XlsxError> {
-    write_header(sheet, &ANSWER_COLUMNS, formats)?;
+    let mut columns = ANSWER_COLUMNS;
+    // The id column fits the longest id (`aws-logs-unreachable-from-workloads`), within reason.
+    let longest = q.answers.iter().map(|a| a.question.chars().count()).max();
+    columns[0].1 = longest.map_or(columns[0].1, |n| (n as f64 + 2.0).clamp(columns[0].1, 40.0));
+    write_header(sheet, &columns, formats)?;
+    let widths: Vec<f64> = columns.iter().map(|(_, w)| *w).collect();
     for (index, answer) in q.answers.iter().enumerate() {
         let row = row_num(index + 1);
         let format = if answer.review {
@@ -206,6 +232,7 @@ fn write_answers_sheet(
             &formats.text
         };
         let cells = answer_row(answer);
+        sheet.set_row_height(row, row_height(&cells, &widths))?;
         for (col, text) in cells.iter().enumerate() {
             let col = col_num(col);
             match (col, &answer.answer) {
@@ -466,6 +493,25 @@ fn write_table_header(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_grow_to_the_longest_wrapped_cell() {
+        let widths = [10.0, 20.0];
+        // One line each: the row keeps one line's height.
+        assert_eq!(
+            row_height(&["short".into(), "also short".into()], &widths),
+            15.0
+        );
+        // 60 characters in a 20-wide column (22 a line) take 3 lines; a newline adds one.
+        let long = "x".repeat(60);
+        assert_eq!(row_height(&["a".into(), long.clone()], &widths), 45.0);
+        assert_eq!(row_height(&["a\nb\nc\nd".into(), long], &widths), 60.0);
+        // Never taller than Excel allows.
+        assert_eq!(
+            row_height(&["y".repeat(10_000), String::new()], &widths),
+            409.0
+        );
+    }
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
