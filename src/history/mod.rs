@@ -86,6 +86,9 @@ pub struct Entry {
     pub snapshot_manifest_sha256: String,
     /// When the snapshot's collection finished: the "as of" time of the month.
     pub collected_at: DateTime<Utc>,
+    /// The organization id, or "standalone account" (absent in entries of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
     pub questionnaires: Vec<QuestionnaireVersion>,
     /// SHA-256 of the previous entry's file; `None` for the first.
     pub previous_sha256: Option<String>,
@@ -156,7 +159,7 @@ impl History {
     /// Appends a run: writes the entry, then the marker, each through a temporary file renamed
     /// into place, so a crash leaves either the old history or the new one. Returns the new
     /// head hash.
-    pub fn append(&mut self, answers: &Answers) -> anyhow::Result<String> {
+    pub fn append(&mut self, answers: &Answers, organization: &str) -> anyhow::Result<String> {
         let previous_sha256 = match self.latest() {
             Some(e) => Some(file_sha256(&entry_path(&self.dir, e.sequence))?),
             None => None,
@@ -168,6 +171,7 @@ impl History {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             snapshot_manifest_sha256: answers.snapshot.manifest_sha256.clone(),
             collected_at: answers.snapshot.collected_at,
+            organization: Some(organization.to_string()),
             questionnaires: answers
                 .questionnaires
                 .iter()

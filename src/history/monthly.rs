@@ -10,6 +10,7 @@ use super::gate::{self, MonthlyArgs};
 use super::{Diff, History};
 use crate::exit;
 use crate::render::ReportContext;
+use crate::render::STANDALONE;
 
 /// The monthly state of one report run.
 pub struct Monthly {
@@ -50,7 +51,19 @@ impl Monthly {
     /// met, each named on stderr.
     pub fn finish(mut self, ctx: &ReportContext) -> anyhow::Result<u8> {
         if let Some(history) = &mut self.history {
-            let head = history.append(&ctx.answers)?;
+            // A history follows one company: a run of another organization is most likely the
+            // wrong directory (a standalone account becoming an organization is the migration
+            // itself, and not warned about).
+            let previous = history.latest().and_then(|e| e.organization.clone());
+            let now = &ctx.scope.organization;
+            if let Some(previous) = previous.filter(|p| p != now && p != STANDALONE) {
+                tracing::warn!(
+                    "{}: the previous entry is of organization {previous}, this run of {now}; \
+                     trends and the regression gate compare the two as one company",
+                    history.dir.display()
+                );
+            }
+            let head = history.append(&ctx.answers, now)?;
             let n = history.latest().map_or(0, |e| e.sequence);
             eprintln!(
                 "history: entry {n:06} appended to {}; head SHA-256 {head}",

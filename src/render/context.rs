@@ -117,10 +117,13 @@ pub struct FileHash {
     pub sha256: String,
 }
 
+/// What [`ScopeView::organization`] says of an account outside any organization.
+pub const STANDALONE: &str = "standalone account";
+
 /// The scope statement of a report: the organization, the collection, the accounts and regions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScopeView {
-    /// The organization id, or "standalone account".
+    /// The organization id, or [`STANDALONE`].
     pub organization: String,
     /// The management account id, when the snapshot is of an organization.
     pub management_account: Option<String>,
@@ -298,11 +301,7 @@ impl ScopeView {
         let m = &s.manifest;
         let view = |id: &str, reason: Option<String>| account_view(loaded, id, reason);
         ScopeView {
-            organization: m
-                .scope
-                .organization_id
-                .clone()
-                .unwrap_or("standalone account".into()),
+            organization: m.scope.organization_id.clone().unwrap_or(STANDALONE.into()),
             management_account: m.scope.management_account.clone(),
             caller_arn: m.caller_arn.clone(),
             collection_started: m.started_at.to_rfc3339(),
