@@ -260,7 +260,7 @@ fn three_months_from_one_account_to_a_landing_zone_improve() {
     if !common::have_poppler("pdftotext") || !common::have_poppler("pdftoppm") {
         return;
     }
-    let pages = pdf_pages(&pdf);
+    let pages = common::pdf_pages(&pdf, false);
     // The readiness table prints each share with its counts.
     for share in [&months[2].readiness.audit, &months[2].readiness.insurance] {
         let percent = share.percent.expect("measured");
@@ -302,7 +302,7 @@ fn three_months_from_one_account_to_a_landing_zone_improve() {
         (count_near(&cover, blue), count_near(&cover, orange)),
         (0, 0)
     );
-    let month_one = pdf_pages(&tmp.path().join("report-0/report.pdf"));
+    let month_one = common::pdf_pages(&tmp.path().join("report-0/report.pdf"), false);
     assert!(
         !month_one.iter().any(|p| p.contains(captions[0])),
         "a chart of one month in the PDF"
@@ -322,23 +322,6 @@ fn roadmap_rows(xlsx: &Path) -> Vec<Vec<String>> {
                 })
                 .collect()
         })
-        .collect()
-}
-
-/// The text of each page of a PDF, from `pdftotext` (pages end with a form feed).
-fn pdf_pages(pdf: &Path) -> Vec<String> {
-    let out = Command::new("pdftotext")
-        .args([&pdf.display().to_string(), "-"])
-        .output()
-        .expect("run pdftotext");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        pdf.display()
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.split('\u{c}')
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect()
 }
 

@@ -58,26 +58,6 @@ fn sha256_file(path: &Path) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// The PDF's text in reading order, without the zero-width spaces that mark break points in
-/// identifiers and with every run of whitespace squeezed to one space.
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("run pdftotext");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        pdf.display()
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .replace('\u{200b}', "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Every question id in answers.json, with its questionnaire.
 fn question_ids(answers_json: &Path) -> Vec<String> {
     let answers = common::read_json(answers_json);
@@ -102,7 +82,7 @@ fn every_sample_packet_shows_every_question_id_and_the_hashes() {
         if !common::have_poppler("pdftotext") {
             return;
         }
-        let text = pdf_text(&out.join("report.pdf"));
+        let text = common::pdf_text(&out.join("report.pdf"), false);
         // Regression: a template line Typst read as markup printed itself above the cover.
         assert!(
             text.starts_with("AWS evidence report"),
@@ -284,7 +264,7 @@ fn cjk_account_name_renders_in_the_scope_appendix() {
         return;
     }
 
-    let text = pdf_text(&out.join("report.pdf"));
+    let text = common::pdf_text(&out.join("report.pdf"), false);
     assert!(
         text.contains(CJK_NAME),
         "the CJK name did not survive: {text}"

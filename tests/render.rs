@@ -423,27 +423,6 @@ fn run(tool: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
-/// The PDF's text, without the zero-width spaces that mark break points in identifiers and
-/// with runs of whitespace (line wraps, layout columns) squeezed to one space.
-fn pdf_text(pdf: &Path) -> String {
-    let raw = run("pdftotext", &["-layout", &pdf.to_string_lossy(), "-"]);
-    raw.replace('\u{200b}', "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The PDF's text laid out as on the page (table rows on one line), whitespace collapsed.
-fn pdf_layout_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", &pdf.display().to_string(), "-"])
-        .output()
-        .expect("run pdftotext");
-    assert!(out.status.success(), "pdftotext -layout failed");
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn page_count(pdf: &Path) -> usize {
     let info = run("pdfinfo", &[&pdf.to_string_lossy()]);
     info.lines()
@@ -463,7 +442,7 @@ fn pdf_shows_cover_answers_evidence_and_scope() {
         return;
     }
 
-    let text = pdf_text(&pdf);
+    let text = common::pdf_text(&pdf, true);
     let pages = page_count(&pdf);
     for wanted in [
         ORG,
@@ -557,7 +536,7 @@ fn pdf_of_sixty_questions_runs_to_many_pages() {
     }
     let pages = page_count(&pdf);
     assert!(pages > 3, "60 questions on only {pages} pages");
-    let text = pdf_text(&pdf);
+    let text = common::pdf_text(&pdf, true);
     assert!(text.contains("Question number 59 asks"), "{text}");
     assert!(text.contains(&format!("page {pages} of {pages}")));
 }
@@ -607,10 +586,7 @@ fn pdf_lists_a_population_of_facts_grouped_by_call_with_every_account() {
     if !common::have_poppler("pdftotext") {
         return;
     }
-    let text = pdf_text(&pdf)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = common::pdf_text(&pdf, true);
     assert!(
         // Typeset apart (templates/listing.typ.tera) and placed on pages of their own.
         text.contains("300 facts, grouped by the call that showed them, on the "),
@@ -628,11 +604,10 @@ fn pdf_lists_a_population_of_facts_grouped_by_call_with_every_account() {
     );
     assert!(text.contains("Derived (150)"), "{text}");
     // The scope appendix's table, header and rows, from its own pages.
-    let layout = pdf_layout_text(&pdf);
-    assert!(layout.contains("Account Name OU path State"), "{layout}");
+    assert!(text.contains("Account Name OU path State"), "{text}");
     for (i, id) in accounts.iter().enumerate() {
         let row = format!("{id} workload-{i:03} Root / Workloads ACTIVE");
-        assert!(layout.contains(&row), "no scope row {row:?}");
+        assert!(text.contains(&row), "no scope row {row:?}");
     }
     for id in &accounts {
         let line = format!("{id} 09:15:00Z account {id}: root has no MFA");
@@ -750,7 +725,7 @@ fn typst_filter_lets_overrides_splice_values_safely() {
     let pdf = dir.path().join("r.pdf");
     render::write_pdf(&context(mixed_answers()), &templates, &pdf).expect("compiles");
     if common::have_poppler("pdftotext") {
-        let text = pdf_text(&pdf);
+        let text = common::pdf_text(&pdf, true);
         assert!(text.contains(HOSTILE), "{text}");
     }
 }

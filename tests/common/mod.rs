@@ -95,6 +95,37 @@ pub fn have_poppler(tool: &str) -> bool {
     found
 }
 
+/// The text of each page of a PDF, from poppler's `pdftotext` (pages end with a form feed),
+/// every run of whitespace squeezed to one space. `layout` keeps each table row on one line
+/// (`-layout`); without it the text comes in reading order.
+pub fn pdf_pages(pdf: &Path, layout: bool) -> Vec<String> {
+    let mut cmd = Command::new("pdftotext");
+    if layout {
+        cmd.arg("-layout");
+    }
+    let out = cmd.arg(pdf).arg("-").output().expect("run pdftotext");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    (text.split('\u{c}'))
+        .map(|page| page.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The whole text of a PDF as [`pdf_pages`] reads it, pages joined by a space.
+pub fn pdf_text(pdf: &Path, layout: bool) -> String {
+    let pages = pdf_pages(pdf, layout);
+    let pages: Vec<&str> = pages
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !p.is_empty())
+        .collect();
+    pages.join(" ")
+}
+
 /// The repository root, where `tests/seed_moto.py` and `questionnaires/` live.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
