@@ -9,6 +9,9 @@
 //! than splicing it into markup means no AWS string (an ARN, a tag, an account name) is ever
 //! parsed as Typst.
 //!
+//! Both documents import `common.typ` (from `common.typ.tera`): the fonts, colours and text
+//! helpers they share.
+//!
 //! A probe with a large population of facts (one per account of a big organization) has its
 //! facts typeset first, apart, from `listing.typ.tera`, one probe at a time (and so has the
 //! scope appendix's table of a large organization's accounts); the packet then
@@ -31,7 +34,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
-use super::templates::{LISTING_TEMPLATE, PDF_TEMPLATE};
+use super::templates::{COMMON_TEMPLATE, LISTING_TEMPLATE, PDF_TEMPLATE};
 use super::{ReportContext, TemplateError, Templates};
 use crate::answers::Evidence;
 
@@ -40,6 +43,8 @@ const MAIN_PATH: &str = "/report.typ";
 /// The virtual file holding the report context, read by the template with
 /// `json("context.json")`.
 const DATA_PATH: &str = "/context.json";
+/// The module both documents import (`#import "common.typ": *`), from `common.typ.tera`.
+const COMMON_PATH: &str = "/common.typ";
 /// The virtual file listing what was typeset apart: probe (or [`SCOPE_ACCOUNTS_KEY`]) →
 /// `{file, pages}`.
 const LISTINGS_PATH: &str = "/listings.json";
@@ -73,8 +78,12 @@ pub const LISTING_MIN_FACTS: usize = 61;
 
 /// Renders the PDF template with `ctx`, compiles it and writes the PDF to `path`.
 pub fn write(ctx: &ReportContext, templates: &Templates, path: &Path) -> anyhow::Result<()> {
+    let common = Markup {
+        text: templates.render(COMMON_TEMPLATE, ctx)?,
+        origin: templates.origin(COMMON_TEMPLATE),
+    };
     let start = Instant::now();
-    let listings = typeset_listings(ctx, templates)?;
+    let listings = typeset_listings(ctx, templates, &common)?;
     tracing::debug!(
         "pdf: {} listings of {} pages typeset apart in {:.0?}",
         listings.len(),
@@ -102,9 +111,15 @@ pub fn write(ctx: &ReportContext, templates: &Templates, path: &Path) -> anyhow:
     );
     tracing::debug!("pdf: template and context.json in {:.0?}", start.elapsed());
 
-    let (bytes, _) = compile(markup, files, ctx, &templates.origin(PDF_TEMPLATE))?;
+    let (bytes, _) = compile(markup, &common, files, ctx, &templates.origin(PDF_TEMPLATE))?;
     std::fs::write(path, bytes)?;
     Ok(())
+}
+
+/// Rendered Typst markup and the template it came from, for error messages.
+struct Markup {
+    text: String,
+    origin: String,
 }
 
 /// A document compiled: its PDF bytes and number of pages, or why not.
@@ -129,6 +144,7 @@ struct Listing {
 fn typeset_listings(
     ctx: &ReportContext,
     templates: &Templates,
+    common: &Markup,
 ) -> Result<Vec<Listing>, TemplateError> {
     let mut seen = HashSet::new();
     // (key in listings.json, the listing's data): each probe's facts, then the accounts of the
@@ -156,7 +172,7 @@ fn typeset_listings(
         let data = serde_json::to_vec(data)
             .map_err(|err| TemplateError(format!("listing of {key}: {err}")))?;
         let files = vec![(LISTING_DATA_PATH.to_string(), data)];
-        compile(markup.clone(), files, ctx, &origin)
+        compile(markup.clone(), common, files, ctx, &origin)
     };
 
     let next = AtomicUsize::new(0);
@@ -207,14 +223,16 @@ fn release_free_memory() {
 }
 
 /// Compiles Typst `markup` (with `files`, virtual path and bytes, beside it) to PDF bytes and
-/// the number of pages. `origin` names the template in error messages.
+/// the number of pages; `common` is the module it may import. `origin` names the template in
+/// error messages.
 fn compile(
     markup: String,
+    common: &Markup,
     files: Vec<(String, Vec<u8>)>,
     ctx: &ReportContext,
     origin: &str,
 ) -> Typeset {
-    let world = ReportWorld::new(markup, files, ctx)?;
+    let world = ReportWorld::new(markup, common, files, ctx)?;
     let start = Instant::now();
     let warned = typst::compile::<PagedDocument>(&world);
     for warning in &warned.warnings {
@@ -301,6 +319,10 @@ fn describe(world: &ReportWorld, diag: &SourceDiagnostic, origin: &str) -> Strin
                 diag.message
             )
         }
+        Some((file, line, snippet)) if file == COMMON_PATH => format!(
+            "{} (rendered), line {line}: {}\n    {snippet}",
+            world.common_origin, diag.message
+        ),
         Some((file, line, _)) => format!("{file}, line {line}: {}", diag.message),
         None => format!("{origin}: {}", diag.message),
     };
@@ -332,6 +354,9 @@ struct ReportWorld {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     main: Source,
+    /// The shared module, and the template it came from.
+    common: Source,
+    common_origin: String,
     /// The data files beside the main source, by virtual path.
     files: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
@@ -340,6 +365,7 @@ struct ReportWorld {
 impl ReportWorld {
     fn new(
         markup: String,
+        common: &Markup,
         files: Vec<(String, Vec<u8>)>,
         ctx: &ReportContext,
     ) -> Result<Self, TemplateError> {
@@ -358,6 +384,8 @@ impl ReportWorld {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(FONTS.iter())),
             main: Source::new(main_id, markup),
+            common: Source::new(file_id(COMMON_PATH)?, common.text.clone()),
+            common_origin: common.origin.clone(),
             files,
             today,
         })
@@ -386,6 +414,8 @@ impl World for ReportWorld {
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
             Ok(self.main.clone())
+        } else if id == self.common.id() {
+            Ok(self.common.clone())
         } else {
             Err(not_found(id))
         }

@@ -15,6 +15,8 @@ use super::{ReportContext, TemplateError};
 
 /// The Typst markup template the PDF is compiled from.
 pub const PDF_TEMPLATE: &str = "report.typ.tera";
+/// The Typst module the PDF template and the listing template both import.
+pub const COMMON_TEMPLATE: &str = "common.typ.tera";
 /// The Typst markup template a large population of facts is typeset from, apart from the
 /// packet (see `render::pdf`).
 pub const LISTING_TEMPLATE: &str = "listing.typ.tera";
@@ -22,7 +24,7 @@ pub const LISTING_TEMPLATE: &str = "listing.typ.tera";
 pub const HTML_TEMPLATE: &str = "report.html.tera";
 
 /// Every template a report uses, with its built-in text.
-const BUILTIN: [(&str, &str); 3] = [
+const BUILTIN: [(&str, &str); 4] = [
     (
         PDF_TEMPLATE,
         include_str!("../../templates/report.typ.tera"),
@@ -30,6 +32,10 @@ const BUILTIN: [(&str, &str); 3] = [
     (
         LISTING_TEMPLATE,
         include_str!("../../templates/listing.typ.tera"),
+    ),
+    (
+        COMMON_TEMPLATE,
+        include_str!("../../templates/common.typ.tera"),
     ),
     (
         HTML_TEMPLATE,
